@@ -132,6 +132,8 @@ export interface IssuedToken {
   readonly seq: number;
   /** The grant it was issued for. */
   readonly grantType: string;
+  /** When it expires, milliseconds since the epoch (from `expires_in`). */
+  readonly expiresAt: number;
 }
 
 /** A nonce a server handed out (RFC 9449 §8, §9). */

@@ -1,0 +1,53 @@
+import type { ServerRole, Trace, TraceEntry } from '../../trace/types.ts';
+import type { CheckId } from '../registry.ts';
+import type { CheckResult } from '../types.ts';
+import { deliveriesBy, describe, nonceClaim, previousAttempts, verdict } from './trace-queries.ts';
+
+/** Requests a client must retry after a nonce challenge: token requests and MCP POSTs (GET streams and DELETE are optional). */
+function mustRetry(entry: TraceEntry): boolean {
+  return entry.endpoint === 'token' || entry.method === 'POST';
+}
+
+/**
+ * RFC 9449 §8 (AS) and §9 (RS): after `use_dpop_nonce` with nonce N, the
+ * retried request carries N, or a nonce the same server delivered after N.
+ * Retries are found by retry key, so concurrency cannot confuse them. A
+ * client may give up after retrying at least once (bounded retries); never
+ * retrying a required request at all is a failure.
+ */
+export function judgeNonceRetries(trace: Trace, server: ServerRole, id: CheckId): CheckResult {
+  const entries = trace.entries.filter((e) => e.server === server && (e.endpoint === 'token' || e.endpoint === 'mcp'));
+  const challenges = entries.filter((e) => e.error === 'use_dpop_nonce' && e.nonceDelivered !== null);
+  if (challenges.length === 0) return verdict(id, 'SKIPPED', `The ${server === 'as' ? 'authorization server' : 'MCP server'} issued no use_dpop_nonce challenge in this run.`);
+  const prev = previousAttempts(trace);
+  const retryOf = new Map<number, TraceEntry>();
+  for (const [seq, before] of prev) if (!retryOf.has(before.seq)) retryOf.set(before.seq, trace.entries.find((e) => e.seq === seq)!);
+  const order = deliveriesBy(trace, server);
+  const failures: { seq: number[]; message: string }[] = [];
+  let honoured = 0;
+  for (const challenge of challenges) {
+    const retry = retryOf.get(challenge.seq);
+    if (retry === undefined) {
+      const before = prev.get(challenge.seq);
+      const alreadyRetried = before !== undefined && before.error === 'use_dpop_nonce';
+      if (!alreadyRetried && mustRetry(challenge) && !trace.capped) {
+        failures.push({ seq: [challenge.seq], message: `${describe(challenge)} was challenged with use_dpop_nonce and never retried` });
+      }
+      continue;
+    }
+    const sent = nonceClaim(retry);
+    const challengeIndex = order.findIndex((n) => n.seq === challenge.seq);
+    const acceptable = new Set(order.slice(challengeIndex).filter((n) => n.seq < retry.seq).map((n) => n.value));
+    if (sent !== null && acceptable.has(sent)) {
+      honoured++;
+      continue;
+    }
+    failures.push({
+      seq: [challenge.seq, retry.seq],
+      message: `retry ${describe(retry)} carried ${sent === null ? 'no nonce' : `nonce ${JSON.stringify(sent)}`} instead of ${JSON.stringify(challenge.nonceDelivered)} supplied by #${challenge.seq}`,
+    });
+  }
+  const first = failures[0];
+  if (first) return verdict(id, 'FAILURE', `${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}.`, failures.flatMap((f) => f.seq));
+  return verdict(id, 'SUCCESS', `${challenges.length} challenge(s); every retry (${honoured}) carried the supplied nonce.`, challenges.map((c) => c.seq));
+}

@@ -1,0 +1,46 @@
+import { claimProblems } from '../dpop/claims.ts';
+import type { TraceEntry } from '../trace/types.ts';
+import { tokenRequests, verdict } from './_internals/trace-queries.ts';
+import type { CheckFn, JudgeOptions } from './types.ts';
+
+/**
+ * Problems with the proof of one request, RFC 9449 §4.2/§4.3: presence,
+ * exactly one header, structure, and the claims (htu query/fragment is left
+ * to sep-1932-client-htm-htu-match).
+ */
+export function proofProblems(entry: TraceEntry, options: JudgeOptions, ignore: readonly string[] = []): string[] {
+  const proof = entry.proof;
+  if (proof === null) return ['no DPoP header'];
+  const problems = [...proof.problems];
+  if (proof.claims !== null) {
+    const claims = claimProblems(proof.claims, {
+      htm: entry.method,
+      htuTarget: entry.htuTarget,
+      nowSeconds: entry.receivedAt / 1000,
+      iatWindowSeconds: options.iatWindowSeconds,
+    });
+    for (const p of claims) if (p.code !== 'htu-has-query-or-fragment' && !ignore.includes(p.code)) problems.push(p.message);
+  }
+  return problems;
+}
+
+/** RFC 9449 §5: every token request proves possession of the key, for every grant. */
+export const tokenRequestProof: CheckFn = ({ trace, options }) => {
+  const id = 'sep-1932-client-token-request-proof';
+  const requests = tokenRequests(trace);
+  if (requests.length === 0) return verdict(id, 'FAILURE', 'The client never made a token request, so it obtained no DPoP-bound token.');
+  const bad = requests.flatMap((e) => {
+    const problems = proofProblems(e, options);
+    return problems.length > 0 ? [{ e, problems }] : [];
+  });
+  const first = bad[0];
+  if (first) {
+    return verdict(
+      id,
+      'FAILURE',
+      `${bad.length} of ${requests.length} token request(s) had no valid DPoP proof; #${first.e.seq} (${first.e.grant?.type ?? 'no grant'}): ${first.problems.join('; ')}.`,
+      bad.map((b) => b.e.seq),
+    );
+  }
+  return verdict(id, 'SUCCESS', `All ${requests.length} token request(s) carried a valid DPoP proof.`, requests.map((e) => e.seq));
+};

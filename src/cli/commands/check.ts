@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { CHECK_IDS, isCheckId, type CheckId } from '../../checks/registry.ts';
+import { DEFAULT_JUDGE_OPTIONS, type Profile } from '../../checks/types.ts';
+import type { ClientTarget } from '../../driver/types.ts';
+import { isPresetName, PRESETS } from '../../schedule/presets.ts';
+import type { Schedule } from '../../schedule/types.ts';
+import { loadScheduleFile } from '../../schedule/validate.ts';
+import { runOnce } from '../../runner/run-once.ts';
+import { toConformanceChecks } from '../checks-json.ts';
+import { formatTable } from '../format-table.ts';
+import { defaultOutDir, writeFileAtomic, writeJson } from '../output-dir.ts';
+import { intFlag, parseFlags } from '../parse-flags.ts';
+import { UsageError } from '../usage-error.ts';
+
+export const CHECK_HELP = `Usage: dpop-fuzz check (--command "<cmd>" | --module <path>) [options]
+
+Runs the client once against the test authorization server and MCP server,
+judges the recorded exchange and prints one line per check.
+
+Client (exactly one):
+  --command "<cmd>"   shell command; the MCP server URL is appended as the last
+                      argument, MCP_CONFORMANCE_SCENARIO=auth/dpop-fuzz and
+                      MCP_CONFORMANCE_CONTEXT (JSON with the plan) are set
+  --module <path>     JS/TS module exporting runClient(serverUrl, options)
+
+Options:
+  --preset <name>     named schedule (default: dpop); see 'dpop-fuzz presets'
+  --schedule <file>   schedule JSON file (or a report/corpus file holding one)
+  --out <dir>         where to write checks.json, trace.json, schedule.json and
+                      the client output (default: results/check-<time>)
+  --timeout <ms>      kill the client after this long (default: 30000)
+  --profile <name>    sep-1932 (default) or rfc9449 (allows Bearer after a
+                      Bearer-only challenge, RFC 9449 §7.2)
+  --checks <ids>      comma-separated check IDs to run (default: all)
+  --max-retries <n>   consecutive retries of one request that count as a storm
+                      (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
+  --json              print checks.json to stdout instead of the table
+
+Exit status: 0 no FAILURE, 1 at least one FAILURE, 2 usage or infrastructure error.`;
+
+export function parseTarget(command: string | undefined, module: string | undefined): ClientTarget {
+  if ((command === undefined) === (module === undefined)) throw new UsageError('give exactly one of --command "<cmd>" or --module <path>');
+  if (command !== undefined) {
+    if (command.trim() === '') throw new UsageError('--command must not be empty');
+    return { kind: 'command', command };
+  }
+  return { kind: 'module', path: module! };
+}
+
+export function parseProfile(value: string | undefined): Profile {
+  if (value === undefined) return DEFAULT_JUDGE_OPTIONS.profile;
+  if (value !== 'sep-1932' && value !== 'rfc9449') throw new UsageError(`--profile must be sep-1932 or rfc9449, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function parseCheckIds(value: string | undefined): CheckId[] {
+  if (value === undefined) return [...CHECK_IDS];
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !isCheckId(id));
+  if (unknown.length > 0 || ids.length === 0) throw new UsageError(`unknown check id(s): ${unknown.join(', ') || '(none given)'}; see 'dpop-fuzz list'`);
+  return ids as CheckId[];
+}
+
+export async function resolveSchedule(preset: string | undefined, file: string | undefined): Promise<{ schedule: Schedule; source: string }> {
+  if (preset !== undefined && file !== undefined) throw new UsageError('give --preset or --schedule, not both');
+  if (file !== undefined) return { schedule: await loadScheduleFile(file), source: file };
+  const name = preset ?? 'dpop';
+  if (!isPresetName(name)) throw new UsageError(`unknown preset ${JSON.stringify(name)}; known: ${Object.keys(PRESETS).join(', ')}`);
+  return { schedule: PRESETS[name].schedule, source: `preset ${name}` };
+}
+
+export async function checkCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
+  const flags = parseFlags('check', args, {
+    command: { type: 'string' },
+    module: { type: 'string' },
+    preset: { type: 'string' },
+    schedule: { type: 'string' },
+    out: { type: 'string' },
+    timeout: { type: 'string' },
+    profile: { type: 'string' },
+    checks: { type: 'string' },
+    'max-retries': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const target = parseTarget(flags.command, flags.module);
+  const profile = parseProfile(flags.profile);
+  const checks = parseCheckIds(flags.checks);
+  const timeoutMs = intFlag('timeout', flags.timeout, 30_000, 100);
+  const maxRetries = intFlag('max-retries', flags['max-retries'], DEFAULT_JUDGE_OPTIONS.maxRetries, 0);
+  const { schedule, source } = await resolveSchedule(flags.preset, flags.schedule);
+  const outDir = flags.out ?? defaultOutDir('check', new Date());
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  log(`dpop-fuzz: running ${target.kind === 'command' ? target.command : target.path} against ${source}`);
+
+  const { results, trace, outcome } = await runOnce({ target, schedule, timeoutMs, checks, judge: { profile, maxRetries }, signal });
+  const timestamp = new Date().toISOString();
+  const conformance = toConformanceChecks(results, timestamp);
+  // Written before anything is printed: a failure is on disk the moment it is known.
+  await writeJson(path.join(outDir, 'checks.json'), conformance);
+  await writeJson(path.join(outDir, 'trace.json'), trace);
+  await writeJson(path.join(outDir, 'schedule.json'), schedule);
+  await writeFileAtomic(path.join(outDir, 'client-stdout.txt'), outcome.stdout);
+  await writeFileAtomic(path.join(outDir, 'client-stderr.txt'), outcome.stderr);
+
+  if (flags.json) process.stdout.write(`${JSON.stringify(conformance, null, 2)}\n`);
+  else {
+    const exit = outcome.timedOut ? 'timed out (killed)' : outcome.exitCode === null ? `killed by ${outcome.signal}` : `exit code ${outcome.exitCode}`;
+    process.stdout.write(`Client: ${exit}, ${trace.entries.length} requests in ${outcome.durationMs} ms\n\n`);
+    process.stdout.write(`${formatTable(results, process.stdout.isTTY === true)}\n\nResults in ${outDir}\n`);
+  }
+  return results.some((r) => r.status === 'FAILURE') ? 1 : 0;
+}

@@ -1,0 +1,26 @@
+import { CHECKS } from '../../checks/registry.ts';
+import { parseFlags } from '../parse-flags.ts';
+
+export const LIST_HELP = `Usage: dpop-fuzz list [--json]
+
+Prints the check catalogue: ID, level, what is checked, why, how to fix, and
+the RFC sections. MUST checks report FAILURE, SHOULD checks WARNING.`;
+
+export function listCommand(args: readonly string[]): number {
+  const flags = parseFlags('list', args, { json: { type: 'boolean' } });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(CHECKS, null, 2)}\n`);
+    return 0;
+  }
+  const blocks = CHECKS.map((c) =>
+    [
+      `${c.id}  [${c.level}]`,
+      `  What: ${c.description}`,
+      `  Why:  ${c.why}`,
+      `  Fix:  ${c.fix}`,
+      `  Refs: ${c.specReferences.map((r) => r.id).join(', ')}`,
+    ].join('\n'),
+  );
+  process.stdout.write(`${blocks.join('\n\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,66 @@
+import { installSignalHandlers, onCleanup } from '../driver/cleanup.ts';
+import { DriverError } from '../driver/types.ts';
+import { ScheduleError } from '../schedule/validate.ts';
+import { CHECK_HELP, checkCommand } from './commands/check.ts';
+import { LIST_HELP, listCommand } from './commands/list.ts';
+import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
+import { UsageError } from './usage-error.ts';
+
+const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clients
+
+Usage: dpop-fuzz <command> [options]
+
+Commands:
+  check     run a client once against a schedule and judge it
+  list      print the check catalogue
+  presets   list the named schedules
+  help      show help for a command
+
+Run 'dpop-fuzz help <command>' for its options.
+Exit status: 0 clean, 1 violation found, 2 usage or infrastructure error.`;
+
+const HELPS: Record<string, string> = { check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP };
+
+async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h': {
+      const topic = rest[0];
+      if (topic !== undefined && !(topic in HELPS)) throw new UsageError(`no help for unknown command ${JSON.stringify(topic)}`);
+      process.stdout.write(`${topic ? HELPS[topic] : HELP}\n`);
+      return 0;
+    }
+    case 'check':
+      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'check'], signal);
+      return checkCommand(rest, signal);
+    case 'list':
+      return listCommand(rest);
+    case 'presets':
+      return presetsCommand(rest);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
+  }
+}
+
+/** Runs the CLI and returns the exit status; never lets an exception escape as a stack trace. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const interrupted = new AbortController();
+  installSignalHandlers();
+  const unregister = onCleanup(() => interrupted.abort());
+  try {
+    return await dispatch(argv, interrupted.signal);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError) {
+      process.stderr.write(`dpop-fuzz: ${err.message}\n`);
+    } else {
+      const detail = process.env.DPOP_FUZZ_DEBUG ? (err as Error).stack : (err as Error)?.message ?? String(err);
+      process.stderr.write(`dpop-fuzz: internal error: ${detail}\n`);
+    }
+    return 2;
+  } finally {
+    unregister();
+  }
+}

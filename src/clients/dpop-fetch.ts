@@ -1,0 +1,212 @@
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { ClientAuth } from './client-auth.ts';
+import { deliveredNonce } from './dpop-nonce.ts';
+import { DpopClientError, QuietStop, describeOAuthError } from './errors.ts';
+import type { FaultSet } from './faults.ts';
+import { anySignal, discardBody, isMethodPreservingRedirect, redirectTarget, retryDelayMs, sameOrigin, sleep } from './http.ts';
+import type { NetContext } from './oauth-metadata.ts';
+import { MAX_CONSECUTIVE_NONCE_RETRIES, MAX_REDIRECTS } from './token-endpoint.ts';
+import type { TokenSet } from './token-endpoint.ts';
+import { challengesOf, findChallenge } from './www-authenticate.ts';
+import type { Challenge } from './www-authenticate.ts';
+
+/** RFC 9449 §7.3: retries after 429/503 per request (each with a new proof). */
+export const MAX_TRANSIENT_RETRIES = 2;
+
+/**
+ * The `error` of a 401: the DPoP challenge's (RFC 9449 §7.1), else the first
+ * challenge that has one (e.g. a Bearer challenge, RFC 6750 §3).
+ */
+export function challengeError(challenges: readonly Challenge[]): { error: string; description: string | null } | null {
+  const dpop = findChallenge(challenges, 'DPoP');
+  const withError = dpop?.params.has('error') ? dpop : challenges.find((c) => c.params.has('error'));
+  const error = withError?.params.get('error');
+  if (withError === undefined || error === undefined) return null;
+  return { error, description: withError.params.get('error_description') ?? null };
+}
+
+/**
+ * The fetch the MCP SDK transport uses for every MCP request (POST, the GET
+ * SSE stream, DELETE). It adds `Authorization: DPoP <token>` and a new proof
+ * to each attempt (RFC 9449 §7), and handles what the MCP server answers:
+ * nonces (§9), nonce challenges, `invalid_token`, `invalid_dpop_proof`,
+ * transient errors (§7.3) and same-origin 307/308 redirects. The first 401,
+ * to the request sent before there is a token, starts the OAuth flow.
+ */
+export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetContext): FetchLike {
+  const store = (response: Response, error: string | null): void => storeMcpNonce(auth, faults, net, response, error);
+
+  async function firstContact(url: URL, init: RequestInit, signal: AbortSignal | undefined): Promise<Response | null> {
+    net.log(`${init.method ?? 'GET'} ${url.href} (no token yet)`);
+    const response = await fetch(url, { ...init, redirect: 'manual', signal });
+    store(response, null);
+    if (response.status !== 401) return response;
+    const challenges = challengesOf(response);
+    await discardBody(response);
+    net.log(`MCP server answered 401: ${response.headers.get('www-authenticate') ?? '(no WWW-Authenticate)'}`);
+    await auth.setUp(challenges);
+    return null;
+  }
+
+  async function send(url: URL, init: RequestInit, signal: AbortSignal | undefined): Promise<Response> {
+    const method = (init.method ?? 'GET').toUpperCase();
+    let nonceRetries = 0;
+    let transientRetries = 0;
+    let redirects = 0;
+    let renewedAfterInvalidToken = false;
+    let omitNonce = false; // only set by the ignore-rs-nonce fault
+    let bearerWithoutProof = false; // only set by the bearer-after-invalid-token fault
+    let resendPrevious = false; // only set by the resend-after-transient fault
+    let previous: Attempt | null = null;
+
+    for (;;) {
+      signal?.throwIfAborted();
+      let attempt: Attempt;
+      if (resendPrevious && previous !== null) {
+        // FAULT resend-after-transient: the same headers, so the same proof and jti.
+        attempt = previous;
+      } else {
+        const token = await auth.currentToken();
+        const headers = new Headers(init.headers);
+        let nonce: string | null = null;
+        if (bearerWithoutProof) {
+          // FAULT bearer-after-invalid-token: downgrade to Bearer and drop the proof.
+          headers.set('authorization', `Bearer ${token.accessToken}`);
+          headers.delete('dpop');
+        } else {
+          // FAULT bearer-scheme: the wrong scheme for a DPoP-bound token (RFC 9449 §7.1).
+          const scheme = faults.has('bearer-scheme') ? 'Bearer' : 'DPoP';
+          nonce = omitNonce ? null : auth.mcpNonce.value;
+          headers.set('authorization', `${scheme} ${token.accessToken}`);
+          headers.set('dpop', await auth.signer.resourceProof(method, url, token.accessToken, nonce));
+        }
+        attempt = { headers, token, nonce };
+      }
+      previous = attempt;
+      resendPrevious = false;
+      omitNonce = false;
+
+      net.log(`${method} ${url.href}${describeAttempt(attempt)}`);
+      const response = await fetch(url, { ...init, method, headers: attempt.headers, redirect: 'manual', signal });
+      const challenges = response.status === 401 ? challengesOf(response) : [];
+      const challenge = challengeError(challenges);
+      store(response, challenge?.error ?? null);
+
+      if (isMethodPreservingRedirect(response.status)) {
+        const target = redirectTarget(response, url);
+        if (target === null || !sameOrigin(target, url) || redirects >= MAX_REDIRECTS) return response;
+        await discardBody(response);
+        redirects++;
+        net.log(`MCP server redirected (${response.status}) to ${target.href}`);
+        url = target; // RFC 9449 §4.2: the next proof's htu is the new URL.
+        continue;
+      }
+
+      if (response.status === 401) {
+        await discardBody(response);
+        const error = challenge?.error ?? null;
+        net.log(`MCP server answered 401 ${error ?? '(no error code)'}`);
+        if (error === 'use_dpop_nonce') {
+          // RFC 9449 §9: retry with a new proof carrying the supplied nonce.
+          if (deliveredNonce(response).kind !== 'nonce') {
+            throw new DpopClientError('MCP server answered use_dpop_nonce without a valid DPoP-Nonce header (RFC 9449 §9)', error);
+          }
+          // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
+          if (nonceRetries >= MAX_CONSECUTIVE_NONCE_RETRIES && !faults.has('unbounded-nonce-retries')) {
+            throw new DpopClientError(
+              `MCP server still answered use_dpop_nonce after ${nonceRetries} retries with its nonce; giving up (RFC 9449 §9)`,
+              error,
+            );
+          }
+          nonceRetries++;
+          // FAULT ignore-rs-nonce: the retry carries no nonce.
+          omitNonce = faults.has('ignore-rs-nonce');
+          continue;
+        }
+        if (error === 'invalid_token') {
+          // RFC 6750 §3.1: the token is no good; get a new one, keep the DPoP scheme.
+          if (renewedAfterInvalidToken) {
+            throw new DpopClientError(`MCP server answered invalid_token again after the token was renewed: ${describeOAuthError(error, challenge?.description)}`, error);
+          }
+          renewedAfterInvalidToken = true;
+          nonceRetries = 0;
+          await auth.renew(attempt.token);
+          bearerWithoutProof = faults.has('bearer-after-invalid-token');
+          continue;
+        }
+        if (error === 'invalid_dpop_proof') {
+          // FAULT swallow-invalid-proof: stop without reporting the failure.
+          if (faults.has('swallow-invalid-proof')) throw new QuietStop('MCP server answered invalid_dpop_proof');
+          // Not self-correcting (RFC 9449 §7.1), so never retried.
+          throw new DpopClientError(`MCP server rejected the DPoP proof: ${describeOAuthError(error, challenge?.description)}`, error);
+        }
+        throw new DpopClientError(
+          `MCP server answered 401 to ${method} ${url.href}: ${error !== null ? describeOAuthError(error, challenge?.description) : 'no error code in WWW-Authenticate'}`,
+          error,
+        );
+      }
+
+      if (response.status === 429 || response.status === 503) {
+        if (transientRetries >= MAX_TRANSIENT_RETRIES) return response;
+        transientRetries++;
+        nonceRetries = 0;
+        const delay = retryDelayMs(response.headers.get('retry-after'));
+        await discardBody(response);
+        net.log(`MCP server answered ${response.status}; retrying in ${delay} ms`);
+        await sleep(delay, signal);
+        // RFC 9449 §7.3: the retry gets a new proof, unless...
+        // FAULT resend-after-transient: ...the identical request is sent again.
+        resendPrevious = faults.has('resend-after-transient');
+        continue;
+      }
+
+      return response;
+    }
+  }
+
+  return async (input, init = {}) => {
+    const url = new URL(input);
+    const signal = anySignal(init.signal, net.signal);
+    try {
+      if (!auth.hasToken) {
+        const unauthenticated = await firstContact(url, init, signal);
+        if (unauthenticated !== null) return unauthenticated;
+      }
+      return await send(url, init, signal);
+    } catch (error) {
+      auth.recordFailure(error);
+      throw error;
+    }
+  };
+}
+
+/**
+ * RFC 9449 §9 (with §8.2): a `DPoP-Nonce` on any MCP response, success or
+ * challenge, is the nonce for the following requests to the MCP server.
+ */
+function storeMcpNonce(auth: ClientAuth, faults: FaultSet, net: NetContext, response: Response, error: string | null): void {
+  const delivered = deliveredNonce(response);
+  if (delivered.kind === 'invalid') {
+    net.log(`ignoring malformed DPoP-Nonce from the MCP server: ${JSON.stringify(delivered.raw)} (RFC 9449 §8.1)`);
+    return;
+  }
+  if (delivered.kind === 'none') return;
+  // FAULT ignore-nonce-on-success: a nonce delivered with a 2xx is dropped.
+  if (response.ok && faults.has('ignore-nonce-on-success')) return;
+  // FAULT ignore-rs-nonce: the nonce of a use_dpop_nonce challenge is dropped.
+  if (error === 'use_dpop_nonce' && faults.has('ignore-rs-nonce')) return;
+  if (auth.mcpNonce.set(delivered.value)) net.log(`new MCP nonce ${delivered.value}`);
+}
+
+/** One attempt of an MCP request: its headers, the token and the nonce in its proof. */
+interface Attempt {
+  readonly headers: Headers;
+  readonly token: TokenSet;
+  readonly nonce: string | null;
+}
+
+function describeAttempt(attempt: Attempt): string {
+  const scheme = attempt.headers.get('authorization')?.split(' ')[0] ?? 'none';
+  const proof = attempt.headers.has('dpop') ? 'proof' : 'no proof';
+  return ` (${scheme}, ${proof}${attempt.nonce !== null ? `, MCP nonce ${attempt.nonce}` : ''})`;
+}

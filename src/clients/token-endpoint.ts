@@ -1,0 +1,165 @@
+import { DpopClientError, QuietStop, describeOAuthError } from './errors.ts';
+import { deliveredNonce } from './dpop-nonce.ts';
+import type { NonceSlot } from './dpop-nonce.ts';
+import type { DpopProofSigner } from './dpop-proof.ts';
+import type { FaultSet } from './faults.ts';
+import { isMethodPreservingRedirect, readJsonObject, redirectTarget, sameOrigin, stringMember } from './http.ts';
+import type { NetContext } from './oauth-metadata.ts';
+
+/** RFC 9449 §8: nonce challenges are self-correcting; more than this in a row means something else is wrong. */
+export const MAX_CONSECUTIVE_NONCE_RETRIES = 2;
+
+/** Redirects followed for one request before giving up. */
+export const MAX_REDIRECTS = 5;
+
+/** A DPoP-bound token and what is needed to renew it. */
+export interface TokenSet {
+  readonly accessToken: string;
+  /** `token_type` as received (RFC 6749 §5.1). */
+  readonly tokenType: string;
+  readonly refreshToken: string | null;
+  /** When the access token expires (ms since the epoch, from `expires_in`); null when unknown. */
+  readonly expiresAt: number | null;
+}
+
+/**
+ * Whether a token of this `token_type` may be used as a DPoP-bound token.
+ * RFC 6749 §5.1: the value is case-insensitive. RFC 9449 §5: `DPoP` says the
+ * token is bound. MCP's DPoP profile asked for a bound token, and RFC 6749
+ * §7.1 forbids using a token whose type is not understood, so anything else
+ * (Bearer included) is refused.
+ */
+export function isUsableTokenType(tokenType: string, faults: FaultSet): boolean {
+  // FAULT accept-unknown-token-type: any token_type is used as if it were DPoP.
+  if (faults.has('accept-unknown-token-type')) return true;
+  // FAULT token-type-case-sensitive: only the exact spelling counts.
+  if (faults.has('token-type-case-sensitive')) return tokenType === 'DPoP';
+  return tokenType.toLowerCase() === 'dpop';
+}
+
+/**
+ * Token requests with DPoP proofs (RFC 9449 §5) to one token endpoint, with
+ * the authorization server's nonce handling (§8, §8.2).
+ */
+export class TokenEndpoint {
+  constructor(
+    readonly url: string,
+    private readonly signer: DpopProofSigner,
+    /** The authorization server's nonce; never the MCP server's (RFC 9449 §9). */
+    private readonly nonce: NonceSlot,
+    private readonly faults: FaultSet,
+    private readonly net: NetContext,
+  ) {}
+
+  /**
+   * Sends a token request (RFC 6749 §4.1.3 or §6) with a new proof per attempt.
+   * Retries a `use_dpop_nonce` answer with the supplied nonce (RFC 9449 §8)
+   * at most {@link MAX_CONSECUTIVE_NONCE_RETRIES} times in a row, follows
+   * same-origin 307/308 redirects with a proof for the new URL, and fails on
+   * anything else, naming the server's `error` code.
+   */
+  async request(form: URLSearchParams): Promise<TokenSet> {
+    const grantType = form.get('grant_type') ?? '?';
+    let url = new URL(this.url);
+    let nonceRetries = 0;
+    let redirects = 0;
+    let omitNonce = false;
+    for (;;) {
+      this.net.signal?.throwIfAborted();
+      const nonce = omitNonce ? null : this.nonce.value;
+      const proof = await this.signer.tokenRequestProof(url, nonce);
+      this.net.log(`POST ${url.href} (token request, ${grantType}${nonce !== null ? `, AS nonce ${nonce}` : ''})`);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', dpop: proof },
+        body: form.toString(),
+        redirect: 'manual',
+        signal: this.net.signal,
+      });
+
+      if (isMethodPreservingRedirect(response.status)) {
+        this.storeNonce(response, null);
+        const target = redirectTarget(response, url);
+        await response.body?.cancel();
+        if (target === null || !sameOrigin(target, url) || redirects >= MAX_REDIRECTS) {
+          throw new DpopClientError(`token endpoint ${url.href} redirected (${response.status}) to ${target?.href ?? 'nowhere'}; not followed`);
+        }
+        redirects++;
+        this.net.log(`token endpoint redirected (${response.status}) to ${target.href}`);
+        url = target; // RFC 9449 §4.2: the next proof's htu is the new URL.
+        omitNonce = false;
+        continue;
+      }
+
+      const body = await readJsonObject(response);
+      const error = response.ok ? null : stringMember(body, 'error');
+      this.storeNonce(response, error);
+      if (response.ok) return this.tokenSetFrom(body, response.status);
+
+      const description = stringMember(body, 'error_description');
+      if (error === 'use_dpop_nonce') {
+        if (deliveredNonce(response).kind !== 'nonce') {
+          throw new DpopClientError('token endpoint answered use_dpop_nonce without a valid DPoP-Nonce header (RFC 9449 §8)', error);
+        }
+        // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
+        if (nonceRetries >= MAX_CONSECUTIVE_NONCE_RETRIES && !this.faults.has('unbounded-nonce-retries')) {
+          throw new DpopClientError(
+            `token endpoint still answered use_dpop_nonce after ${nonceRetries} retries with its nonce; giving up (RFC 9449 §8)`,
+            error,
+          );
+        }
+        nonceRetries++;
+        // FAULT ignore-as-nonce: retry without the nonce the server just supplied.
+        omitNonce = this.faults.has('ignore-as-nonce');
+        continue;
+      }
+      if (error === 'invalid_dpop_proof') {
+        // FAULT swallow-invalid-proof: stop without reporting the failure.
+        if (this.faults.has('swallow-invalid-proof')) throw new QuietStop('token endpoint answered invalid_dpop_proof');
+        // RFC 9449 §5: not self-correcting like use_dpop_nonce, so no retry.
+        throw new DpopClientError(`token endpoint rejected the DPoP proof: ${describeOAuthError(error, description)}`, error);
+      }
+      const what = error !== null ? describeOAuthError(error, description) : 'no OAuth error code';
+      throw new DpopClientError(`token request (${grantType}) failed with status ${response.status}: ${what} (RFC 6749 §5.2)`, error);
+    }
+  }
+
+  /**
+   * RFC 9449 §8 and §8.2: a `DPoP-Nonce` on any token endpoint response (error
+   * or success) is the nonce for the next token requests.
+   */
+  private storeNonce(response: Response, error: string | null): void {
+    const delivered = deliveredNonce(response);
+    if (delivered.kind === 'invalid') {
+      this.net.log(`ignoring malformed DPoP-Nonce from the token endpoint: ${JSON.stringify(delivered.raw)} (RFC 9449 §8.1)`);
+      return;
+    }
+    if (delivered.kind === 'none') return;
+    // FAULT ignore-nonce-on-success: a nonce delivered with a 2xx is dropped.
+    if (response.ok && this.faults.has('ignore-nonce-on-success')) return;
+    // FAULT ignore-as-nonce: the nonce of a use_dpop_nonce challenge is dropped.
+    if (error === 'use_dpop_nonce' && this.faults.has('ignore-as-nonce')) return;
+    if (this.nonce.set(delivered.value)) this.net.log(`new AS nonce ${delivered.value}`);
+  }
+
+  private tokenSetFrom(body: Record<string, unknown> | null, status: number): TokenSet {
+    const accessToken = stringMember(body, 'access_token');
+    const tokenType = stringMember(body, 'token_type');
+    if (accessToken === null || accessToken === '' || tokenType === null) {
+      throw new DpopClientError(`token endpoint answered ${status} without access_token and token_type (RFC 6749 §5.1)`);
+    }
+    if (!isUsableTokenType(tokenType, this.faults)) {
+      throw new DpopClientError(
+        `token endpoint issued a token of token_type ${JSON.stringify(tokenType)}, not DPoP; the token is not used (RFC 9449 §5, RFC 6749 §7.1)`,
+      );
+    }
+    const expiresIn = body?.['expires_in'];
+    const refreshToken = stringMember(body, 'refresh_token');
+    return {
+      accessToken,
+      tokenType,
+      refreshToken: refreshToken !== '' ? refreshToken : null,
+      expiresAt: typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? Date.now() + expiresIn * 1000 : null,
+    };
+  }
+}

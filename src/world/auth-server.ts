@@ -1,0 +1,272 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { SignJWT } from 'jose';
+import type { TokenAction, TokenThen } from '../schedule/types.ts';
+import type { IssuedToken } from '../trace/types.ts';
+import { ActionCursor } from './action-cursor.ts';
+import type { WorldContext } from './context.ts';
+import { verifyProof } from './proof-verdict.ts';
+import type { ReadRequest } from './request-facts.ts';
+import { traced, type HandlerResult } from './traced-handler.ts';
+
+interface RegisteredClient {
+  readonly clientId: string;
+  readonly redirectUris: readonly string[];
+}
+
+interface AuthorizationCode {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly codeChallenge: string;
+  used: boolean;
+}
+
+interface RefreshGrant {
+  readonly clientId: string;
+  /** RFC 9449 §5: a public client's refresh token is bound to its proof key. */
+  readonly jkt: string;
+  used: boolean;
+}
+
+function tokenThen(rule: TokenThen, n: number): TokenAction {
+  switch (rule.kind) {
+    case 'ok':
+      return { kind: 'ok' };
+    case 'invalid-dpop-proof':
+      return { kind: 'invalid-dpop-proof' };
+    case 'use-dpop-nonce':
+      return { kind: 'use-dpop-nonce', nonce: `${rule.noncePrefix}${n}` };
+  }
+}
+
+/** RFC 6749 §5.2 error response. */
+function oauthError(c: Context, status: 400 | 401, error: string, description: string, headers: Record<string, string> = {}): Response {
+  return c.json({ error, error_description: description }, status, { 'cache-control': 'no-store', ...headers });
+}
+
+/**
+ * The test authorization server: RFC 8414 metadata, RFC 7591 registration, an
+ * auto-approving authorization endpoint (PKCE S256), and a DPoP token
+ * endpoint (RFC 9449 §5, §8) whose answers follow the schedule.
+ */
+export function createAuthServer(world: WorldContext): Hono {
+  const as = world.schedule.as;
+  const clients = new Map<string, RegisteredClient>();
+  const codes = new Map<string, AuthorizationCode>();
+  const refreshGrants = new Map<string, RefreshGrant>();
+  const seenJtis = new Set<string>();
+  const cursor = new ActionCursor(as.tokenRequests, as.then, tokenThen);
+  let tokenCount = 0;
+  const app = new Hono();
+
+  app.get(
+    '/.well-known/oauth-authorization-server',
+    traced(world, 'as', 'as-metadata', async (_req, _seq, c) => ({
+      decision: { kind: 'served' },
+      response: c.json({
+        issuer: world.urls.asOrigin,
+        authorization_endpoint: `${world.urls.asOrigin}/authorize`,
+        token_endpoint: world.urls.tokenEndpoint,
+        registration_endpoint: `${world.urls.asOrigin}/register`,
+        response_types_supported: ['code'],
+        grant_types_supported: ['authorization_code', 'refresh_token'],
+        code_challenge_methods_supported: ['S256'],
+        token_endpoint_auth_methods_supported: ['none'],
+        // RFC 9449 §5.1
+        dpop_signing_alg_values_supported: as.algs,
+      }),
+    })),
+  );
+
+  app.post(
+    '/register',
+    traced(world, 'as', 'register', async (req, _seq, c) => {
+      let meta: unknown;
+      try {
+        meta = JSON.parse(req.body);
+      } catch {
+        meta = null;
+      }
+      const uris = (meta as { redirect_uris?: unknown } | null)?.redirect_uris;
+      if (!Array.isArray(uris) || uris.length === 0 || !uris.every((u) => typeof u === 'string')) {
+        return {
+          decision: { kind: 'rejected', error: 'invalid_redirect_uri', reason: 'redirect_uris missing' },
+          error: 'invalid_redirect_uri',
+          response: oauthError(c, 400, 'invalid_redirect_uri', 'redirect_uris must be a non-empty array of strings'),
+        };
+      }
+      const client: RegisteredClient = { clientId: randomUUID(), redirectUris: uris as string[] };
+      clients.set(client.clientId, client);
+      return {
+        decision: { kind: 'served' },
+        response: c.json(
+          {
+            ...(meta as object),
+            client_id: client.clientId,
+            client_id_issued_at: Math.floor(world.now() / 1000),
+            token_endpoint_auth_method: 'none',
+            // RFC 9449 §5.2
+            dpop_bound_access_tokens: true,
+          },
+          201,
+        ),
+      };
+    }),
+  );
+
+  app.get(
+    '/authorize',
+    traced(world, 'as', 'authorize', async (req, _seq, c) => {
+      const q = new URL(req.facts.url).searchParams;
+      const client = clients.get(q.get('client_id') ?? '');
+      const redirectUri = q.get('redirect_uri') ?? client?.redirectUris[0] ?? '';
+      const problem =
+        !client ? 'unknown client_id'
+        : !client.redirectUris.includes(redirectUri) ? 'redirect_uri not registered'
+        : q.get('response_type') !== 'code' ? 'response_type must be code'
+        : q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge') ? 'PKCE S256 required'
+        : null;
+      if (problem !== null || !client) {
+        return {
+          decision: { kind: 'rejected', error: 'invalid_request', reason: problem ?? 'invalid request' },
+          error: 'invalid_request',
+          response: oauthError(c, 400, 'invalid_request', problem ?? 'invalid request'),
+        };
+      }
+      const code = randomBytes(24).toString('base64url');
+      codes.set(code, { clientId: client.clientId, redirectUri, codeChallenge: q.get('code_challenge')!, used: false });
+      const target = new URL(redirectUri);
+      target.searchParams.set('code', code);
+      const state = q.get('state');
+      if (state !== null) target.searchParams.set('state', state);
+      // RFC 9207: name the issuer in the response.
+      target.searchParams.set('iss', world.urls.asOrigin);
+      return { decision: { kind: 'served' }, response: c.redirect(target.toString(), 302) };
+    }),
+  );
+
+  /** RFC 6749 §4.1.3 / §6: checks the grant; returns the client and (for refresh) the bound key. */
+  function checkGrant(req: ReadRequest, proofJkt: string | null): { clientId: string; consume: () => void } | string {
+    const form = new URLSearchParams(req.body);
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code') {
+      const code = codes.get(form.get('code') ?? '');
+      if (!code || code.used) return 'unknown or used authorization code';
+      if (form.get('redirect_uri') !== null && form.get('redirect_uri') !== code.redirectUri) return 'redirect_uri mismatch';
+      if ((form.get('client_id') ?? code.clientId) !== code.clientId) return 'client_id mismatch';
+      const verifier = form.get('code_verifier') ?? '';
+      if (createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge) return 'PKCE verification failed';
+      return { clientId: code.clientId, consume: () => (code.used = true) };
+    }
+    if (grantType === 'refresh_token') {
+      const grant = refreshGrants.get(form.get('refresh_token') ?? '');
+      if (!grant || grant.used) return 'unknown or used refresh token';
+      if (proofJkt !== grant.jkt) return 'refresh proof key differs from the key the refresh token is bound to';
+      return { clientId: grant.clientId, consume: () => (grant.used = true) };
+    }
+    return `unsupported grant_type ${String(grantType)}`;
+  }
+
+  async function mint(clientId: string, jkt: string, seq: number, grantType: string): Promise<{ body: object; token: IssuedToken }> {
+    // RFC 9449 §5: the AS may decline to bind and answer token_type Bearer.
+    const bound = as.tokenType.toLowerCase() !== 'bearer';
+    const nowSeconds = Math.floor(world.now() / 1000);
+    const accessToken = await new SignJWT({ client_id: clientId, ...(bound ? { cnf: { jkt } } : {}) })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
+      .setIssuer(world.urls.asOrigin)
+      .setAudience(world.urls.mcpResource)
+      .setSubject('dpop-fuzz-user')
+      .setIssuedAt(nowSeconds)
+      .setExpirationTime(nowSeconds + as.tokenLifetime)
+      .setJti(randomUUID())
+      .sign(world.tokenSigningKey);
+    const refreshToken = as.refreshTokens ? randomBytes(24).toString('base64url') : null;
+    if (refreshToken !== null) refreshGrants.set(refreshToken, { clientId, jkt, used: false });
+    const token: IssuedToken = {
+      id: `t${tokenCount++}`,
+      accessToken,
+      tokenType: as.tokenType,
+      jkt: bound ? jkt : null,
+      refreshToken,
+      seq,
+      grantType,
+      expiresAt: (nowSeconds + as.tokenLifetime) * 1000,
+    };
+    world.recorder.addToken(token);
+    const body = {
+      access_token: accessToken,
+      token_type: as.tokenType,
+      expires_in: as.tokenLifetime,
+      ...(refreshToken !== null ? { refresh_token: refreshToken } : {}),
+    };
+    return { body, token };
+  }
+
+  const tokenHandler = traced(world, 'as', 'token', async (req, seq, c): Promise<HandlerResult> => {
+    const reject = (status: 400 | 401, error: string, reason: string, headers: Record<string, string> = {}): HandlerResult => ({
+      decision: { kind: 'rejected', error, reason },
+      error,
+      response: oauthError(c, status, error, reason, headers),
+    });
+    const contentType = c.req.header('content-type') ?? '';
+    if (req.bodyTooLarge) return reject(400, 'invalid_request', 'request body too large');
+    if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      return reject(400, 'invalid_request', 'token requests must be application/x-www-form-urlencoded (RFC 6749 §3.2)');
+    }
+    const verdict = verifyProof(req.facts.proof, {
+      htm: 'POST',
+      htuTarget: req.facts.htuTarget,
+      nowSeconds: req.facts.receivedAt / 1000,
+      iatWindowSeconds: world.iatWindowSeconds,
+      seenJtis,
+      nonces: world.asNonces,
+    });
+    if (verdict.kind === 'invalid') return reject(400, 'invalid_dpop_proof', verdict.reason);
+    if (verdict.kind === 'nonce-required') {
+      // RFC 9449 §8: 400 use_dpop_nonce with the nonce to use.
+      return {
+        decision: { kind: 'nonce-required', nonce: verdict.nonce },
+        error: 'use_dpop_nonce',
+        response: oauthError(c, 400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof', { 'dpop-nonce': verdict.nonce }),
+      };
+    }
+    const grant = checkGrant(req, req.facts.proof?.jkt ?? null);
+    if (typeof grant === 'string') return reject(400, 'invalid_grant', grant);
+    const { index, action } = cursor.take();
+    const decision = { kind: 'scheduled', index, action: action.kind } as const;
+    switch (action.kind) {
+      case 'use-dpop-nonce':
+        world.asNonces.issue(action.nonce);
+        return {
+          decision,
+          error: 'use_dpop_nonce',
+          response: oauthError(c, 400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof', { 'dpop-nonce': action.nonce }),
+        };
+      case 'invalid-dpop-proof':
+        return { decision, error: 'invalid_dpop_proof', response: oauthError(c, 400, 'invalid_dpop_proof', 'DPoP proof rejected') };
+      case 'ok':
+      case 'ok-new-nonce': {
+        grant.consume();
+        const { body, token } = await mint(grant.clientId, req.facts.proof!.jkt!, seq, req.facts.grant?.type ?? '');
+        const headers: Record<string, string> = { 'cache-control': 'no-store' };
+        if (action.kind === 'ok-new-nonce') {
+          // RFC 9449 §8.2: a new nonce may come with a success.
+          world.asNonces.issue(action.nonce);
+          headers['dpop-nonce'] = action.nonce;
+        }
+        return { decision, issuedTokenId: token.id, response: c.json(body, 200, headers) };
+      }
+    }
+  });
+  app.post(as.tokenPath, tokenHandler);
+  app.all(as.tokenPath, traced(world, 'as', 'token', async (_req, _seq, c) => ({
+    decision: { kind: 'rejected', error: 'invalid_request', reason: 'token endpoint accepts POST only' },
+    error: 'invalid_request',
+    response: c.json({ error: 'invalid_request', error_description: 'use POST' }, 405, { allow: 'POST' }),
+  })));
+  app.notFound(traced(world, 'as', 'other', async (_req, _seq, c) => ({
+    decision: { kind: 'rejected', error: 'not_found', reason: 'no such endpoint' },
+    response: c.json({ error: 'not_found' }, 404),
+  })));
+  return app;
+}

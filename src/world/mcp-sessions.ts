@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { z } from 'zod';
+
+/** A real MCP server (official SDK) with the tools the plans call. */
+function buildMcpServer(): McpServer {
+  const server = new McpServer({ name: 'dpop-fuzz-test-server', version: '1.0.0' });
+  server.registerTool(
+    'echo',
+    { description: 'Echoes its message', inputSchema: { message: z.string() } },
+    async ({ message }) => ({ content: [{ type: 'text', text: message }] }),
+  );
+  return server;
+}
+
+/**
+ * Streamable HTTP sessions: one SDK transport and server per `Mcp-Session-Id`,
+ * so POST, the GET SSE stream and DELETE all reach the SDK exactly as in a
+ * production deployment.
+ */
+export class McpSessions {
+  private readonly transports = new Map<string, WebStandardStreamableHTTPServerTransport>();
+  private readonly servers: McpServer[] = [];
+
+  /** Hands an authenticated request to the SDK. `parsedBody` is the already-read JSON body. */
+  async handle(request: Request, parsedBody: unknown): Promise<Response> {
+    const sessionId = request.headers.get('mcp-session-id');
+    if (sessionId !== null) {
+      const transport = this.transports.get(sessionId);
+      if (!transport) {
+        return Response.json({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }, { status: 404 });
+      }
+      return transport.handleRequest(request, { parsedBody });
+    }
+    if (request.method !== 'POST') {
+      return Response.json({ jsonrpc: '2.0', error: { code: -32000, message: 'Mcp-Session-Id header required' }, id: null }, { status: 400 });
+    }
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.transports.set(id, transport);
+      },
+      onsessionclosed: (id) => {
+        this.transports.delete(id);
+      },
+    });
+    const server = buildMcpServer();
+    this.servers.push(server);
+    await server.connect(transport);
+    return transport.handleRequest(request, { parsedBody });
+  }
+
+  /** Ends every session and its open SSE streams. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.servers.map((s) => s.close()));
+    this.transports.clear();
+  }
+}
