@@ -26,7 +26,7 @@ export const dpopAuthScheme: CheckFn = ({ trace, options }) => {
     return verdict(id, 'FAILURE', `${wrong.length} request(s) presented a DPoP-bound token with the ${schemes} scheme instead of DPoP.`, wrong.map((w) => w.entry.seq));
   }
   // RFC 9110 §11.1: schemes are case-insensitive, but servers compare strictly in practice.
-  const oddCase = presented.filter(({ entry }) => schemeOf(entry) !== 'DPoP');
+  const oddCase = presented.filter(({ entry }) => schemeOf(entry)?.toLowerCase() === 'dpop' && schemeOf(entry) !== 'DPoP');
   if (oddCase.length > 0) {
     return verdict(id, 'WARNING', `The DPoP scheme was spelled "${schemeOf(oddCase[0]!.entry)}"; send exactly "DPoP" for interoperability.`, oddCase.map((w) => w.entry.seq));
   }

@@ -106,8 +106,10 @@ export class ClientAuth {
     // FAULT ignore-advertised-algs: ES256 whatever the server advertises.
     const alg = this.faults.has('ignore-advertised-algs') ? DEFAULT_DPOP_ALG : selectDpopAlg(metadata.dpopSigningAlgValuesSupported);
     if (alg === null) {
+      const advertised = JSON.stringify(metadata.dpopSigningAlgValuesSupported);
       throw new DpopClientError(
-        `authorization server supports DPoP algs ${JSON.stringify(metadata.dpopSigningAlgValuesSupported)}, none of which this client can use (${DPOP_ALG_PREFERENCE.join(', ')}) (RFC 9449 §5.1)`,
+        `authorization server supports DPoP algs ${advertised}, none of which this client can use ` +
+          `(${DPOP_ALG_PREFERENCE.join(', ')}) (RFC 9449 §5.1)`,
       );
     }
     const signer = new DpopProofSigner(await generateDpopKey(alg), this.faults);

@@ -55,7 +55,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
     let redirects = 0;
     let renewedAfterInvalidToken = false;
     let omitNonce = false; // only set by the ignore-rs-nonce fault
-    let bearerWithoutProof = false; // only set by the bearer-after-invalid-token fault
+    let bearerAfterInvalidToken = false; // only set by the bearer-after-invalid-token fault
     let resendPrevious = false; // only set by the resend-after-transient fault
     let previous: Attempt | null = null;
 
@@ -69,17 +69,12 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
         const token = await auth.currentToken();
         const headers = new Headers(init.headers);
         let nonce: string | null = null;
-        if (bearerWithoutProof) {
-          // FAULT bearer-after-invalid-token: downgrade to Bearer and drop the proof.
-          headers.set('authorization', `Bearer ${token.accessToken}`);
-          headers.delete('dpop');
-        } else {
-          // FAULT bearer-scheme: the wrong scheme for a DPoP-bound token (RFC 9449 §7.1).
-          const scheme = faults.has('bearer-scheme') ? 'Bearer' : 'DPoP';
-          nonce = omitNonce ? null : auth.mcpNonce.value;
-          headers.set('authorization', `${scheme} ${token.accessToken}`);
-          headers.set('dpop', await auth.signer.resourceProof(method, url, token.accessToken, nonce));
-        }
+        // FAULT bearer-scheme: the wrong scheme for a DPoP-bound token (RFC 9449 §7.1).
+        // FAULT bearer-after-invalid-token: the same downgrade, only after an invalid_token.
+        const scheme = faults.has('bearer-scheme') || bearerAfterInvalidToken ? 'Bearer' : 'DPoP';
+        nonce = omitNonce ? null : auth.mcpNonce.value;
+        headers.set('authorization', `${scheme} ${token.accessToken}`);
+        headers.set('dpop', await auth.signer.resourceProof(method, url, token.accessToken, nonce));
         attempt = { headers, token, nonce };
       }
       previous = attempt;
@@ -114,7 +109,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
           // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
           if (nonceRetries >= MAX_CONSECUTIVE_NONCE_RETRIES && !faults.has('unbounded-nonce-retries')) {
             throw new DpopClientError(
-              `MCP server still answered use_dpop_nonce after ${nonceRetries} retries with its nonce; giving up (RFC 9449 §9)`,
+              `MCP server still answered use_dpop_nonce after ${nonceRetries} nonce retries; giving up (RFC 9449 §9)`,
               error,
             );
           }
@@ -126,12 +121,13 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
         if (error === 'invalid_token') {
           // RFC 6750 §3.1: the token is no good; get a new one, keep the DPoP scheme.
           if (renewedAfterInvalidToken) {
-            throw new DpopClientError(`MCP server answered invalid_token again after the token was renewed: ${describeOAuthError(error, challenge?.description)}`, error);
+            const what = describeOAuthError(error, challenge?.description);
+            throw new DpopClientError(`MCP server answered invalid_token again after the token was renewed: ${what}`, error);
           }
           renewedAfterInvalidToken = true;
           nonceRetries = 0;
           await auth.renew(attempt.token);
-          bearerWithoutProof = faults.has('bearer-after-invalid-token');
+          bearerAfterInvalidToken = faults.has('bearer-after-invalid-token');
           continue;
         }
         if (error === 'invalid_dpop_proof') {
@@ -140,10 +136,8 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
           // Not self-correcting (RFC 9449 §7.1), so never retried.
           throw new DpopClientError(`MCP server rejected the DPoP proof: ${describeOAuthError(error, challenge?.description)}`, error);
         }
-        throw new DpopClientError(
-          `MCP server answered 401 to ${method} ${url.href}: ${error !== null ? describeOAuthError(error, challenge?.description) : 'no error code in WWW-Authenticate'}`,
-          error,
-        );
+        const what = error !== null ? describeOAuthError(error, challenge?.description) : 'no error code in WWW-Authenticate';
+        throw new DpopClientError(`MCP server answered 401 to ${method} ${url.href}: ${what}`, error);
       }
 
       if (response.status === 429 || response.status === 503) {
@@ -164,10 +158,11 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
     }
   }
 
-  return async (input, init = {}) => {
+  return async (input, requestInit = {}) => {
     const url = new URL(input);
-    const signal = anySignal(init.signal, net.signal);
+    const signal = anySignal(requestInit.signal, net.signal);
     try {
+      const init = await withResendableBody(requestInit);
       if (!auth.hasToken) {
         const unauthenticated = await firstContact(url, init, signal);
         if (unauthenticated !== null) return unauthenticated;
@@ -178,6 +173,15 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
       throw error;
     }
   };
+}
+
+/**
+ * Retries send the body again, so a one-shot stream body is read into memory
+ * first. (The MCP SDK passes a string, which is used as it is.)
+ */
+async function withResendableBody(init: RequestInit): Promise<RequestInit> {
+  if (!(init.body instanceof ReadableStream)) return init;
+  return { ...init, body: new Uint8Array(await new Response(init.body).arrayBuffer()) };
 }
 
 /**

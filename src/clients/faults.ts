@@ -17,7 +17,7 @@ export const FAULTS = {
   'new-key-per-request': 'every MCP proof is signed with a new key, not the one the token is bound to (RFC 9449 §6.1)',
   'ignore-nonce-on-success': 'a DPoP-Nonce delivered on a 2xx response is ignored (RFC 9449 §8.2, §9)',
   'swallow-invalid-proof': 'on invalid_dpop_proof the client stops quietly and reports success (RFC 9449 §5)',
-  'bearer-after-invalid-token': 'after a 401 invalid_token, retries with "Authorization: Bearer" and no DPoP proof (RFC 9449 §7.2)',
+  'bearer-after-invalid-token': 'after a 401 invalid_token, falls back to "Authorization: Bearer" (still sending a proof) (RFC 9449 §7.2)',
   'unbounded-nonce-retries': 'no limit on consecutive use_dpop_nonce retries of one request (RFC 9449 §8)',
   'accept-unknown-token-type': 'uses a token of any token_type as if it were DPoP-bound (RFC 6749 §7.1)',
   'resend-after-transient': 'after a 429/503, resends the identical request with the same DPoP proof (RFC 9449 §7.3)',

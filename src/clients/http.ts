@@ -36,7 +36,9 @@ export function retryDelayMs(retryAfter: string | null, now: number = Date.now()
   if (/^\d+$/.test(value)) {
     ms = Number(value) * 1000;
   } else {
-    const date = Date.parse(value);
+    // An HTTP-date always names a day or month (RFC 9110 §5.6.7); this keeps
+    // Date.parse from reading "-1" as a year.
+    const date = /[A-Za-z]/.test(value) ? Date.parse(value) : Number.NaN;
     if (Number.isNaN(date)) return DEFAULT_RETRY_DELAY_MS;
     ms = date - now;
   }

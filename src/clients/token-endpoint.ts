@@ -104,7 +104,7 @@ export class TokenEndpoint {
         // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
         if (nonceRetries >= MAX_CONSECUTIVE_NONCE_RETRIES && !this.faults.has('unbounded-nonce-retries')) {
           throw new DpopClientError(
-            `token endpoint still answered use_dpop_nonce after ${nonceRetries} retries with its nonce; giving up (RFC 9449 §8)`,
+            `token endpoint still answered use_dpop_nonce after ${nonceRetries} nonce retries; giving up (RFC 9449 §8)`,
             error,
           );
         }
@@ -153,7 +153,9 @@ export class TokenEndpoint {
         `token endpoint issued a token of token_type ${JSON.stringify(tokenType)}, not DPoP; the token is not used (RFC 9449 §5, RFC 6749 §7.1)`,
       );
     }
-    const expiresIn = body?.['expires_in'];
+    // RFC 6749 §5.1: a number of seconds; a numeric string is read leniently.
+    const rawExpiresIn = body?.['expires_in'];
+    const expiresIn = typeof rawExpiresIn === 'string' && /^\d+$/.test(rawExpiresIn) ? Number(rawExpiresIn) : rawExpiresIn;
     const refreshToken = stringMember(body, 'refresh_token');
     return {
       accessToken,

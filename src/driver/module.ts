@@ -25,7 +25,11 @@ type StopReason = 'timeout' | 'abort';
 export async function runModuleClient(req: DriverRequest): Promise<ClientOutcome> {
   checkRequest(req);
   if (req.target.kind !== 'module') throw new DriverError(`not a module client: ${req.target.kind}`);
-  const runClient = await loadModuleClient(req.target.path);
+  return runInProcess(req, await loadModuleClient(req.target.path));
+}
+
+/** Runs an already-loaded in-process client with the same rules as a module client. */
+export async function runInProcess(req: DriverRequest, runClient: ModuleClient): Promise<ClientOutcome> {
   const startedAt = performance.now();
   if (req.signal?.aborted) {
     return { exitCode: null, signal: null, timedOut: false, stdout: '', stderr: '', durationMs: 0 };

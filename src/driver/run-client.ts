@@ -1,5 +1,6 @@
 import type { ClientOutcome } from '../trace/types.ts';
-import { runModuleClient } from './module.ts';
+import { runInProcess, runModuleClient } from './module.ts';
+import { checkRequest } from './request.ts';
 import { runCommandClient } from './subprocess.ts';
 import { DriverError } from './types.ts';
 import type { DriverRequest } from './types.ts';
@@ -16,6 +17,9 @@ export function runClient(req: DriverRequest): Promise<ClientOutcome> {
       return runCommandClient(req);
     case 'module':
       return runModuleClient(req);
+    case 'function':
+      checkRequest(req);
+      return runInProcess(req, target.run);
     default: {
       const unknown: never = target;
       return Promise.reject(new DriverError(`unknown client target kind: ${JSON.stringify(unknown)}`));

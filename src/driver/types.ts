@@ -9,7 +9,11 @@
  * client contract: the server URL is appended as the last argument) or a
  * module loaded in-process that exports `runClient` (see `ModuleClient`).
  */
-export type ClientTarget = { kind: 'command'; command: string } | { kind: 'module'; path: string };
+export type ClientTarget =
+  | { kind: 'command'; command: string }
+  | { kind: 'module'; path: string }
+  /** An already-loaded in-process client (tests, and the fuzzer's in-process mode). */
+  | { kind: 'function'; name: string; run: ModuleClient };
 
 export interface DriverRequest {
   target: ClientTarget;

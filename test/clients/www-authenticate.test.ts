@@ -80,7 +80,7 @@ describe('parseWwwAuthenticate (RFC 9110 §11.6.1)', () => {
 
   it('gives the same result for several header lines and for Headers-joined lines', () => {
     const lines = ['Bearer realm="mcp"', 'DPoP error="use_dpop_nonce", algs="ES256 EdDSA"'];
-    expect(parse(lines)).toEqual(parse(new Headers(lines.map((l) => ['www-authenticate', l])).get('www-authenticate') ?? ''));
+    expect(parse(lines)).toEqual(parse(new Headers(lines.map((l): [string, string] => ['www-authenticate', l])).get('www-authenticate') ?? ''));
     expect(parse(lines).map((c) => c.scheme)).toEqual(['Bearer', 'DPoP']);
   });
 

@@ -20,13 +20,13 @@ export function judgeNonceRetries(trace: Trace, server: ServerRole, id: CheckId)
   const challenges = entries.filter((e) => e.error === 'use_dpop_nonce' && e.nonceDelivered !== null);
   if (challenges.length === 0) return verdict(id, 'SKIPPED', `The ${server === 'as' ? 'authorization server' : 'MCP server'} issued no use_dpop_nonce challenge in this run.`);
   const prev = previousAttempts(trace);
-  const retryOf = new Map<number, TraceEntry>();
-  for (const [seq, before] of prev) if (!retryOf.has(before.seq)) retryOf.set(before.seq, trace.entries.find((e) => e.seq === seq)!);
+  // The retry: the first request with the same key that arrived after the challenge was answered.
+  const retryOf = (c: TraceEntry) => trace.entries.find((e) => e.seq > c.seq && e.retryKey === c.retryKey && e.receivedAt >= c.respondedAt);
   const order = deliveriesBy(trace, server);
   const failures: { seq: number[]; message: string }[] = [];
   let honoured = 0;
   for (const challenge of challenges) {
-    const retry = retryOf.get(challenge.seq);
+    const retry = retryOf(challenge);
     if (retry === undefined) {
       const before = prev.get(challenge.seq);
       const alreadyRetried = before !== undefined && before.error === 'use_dpop_nonce';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CHECK_IDS, isCheckId, type CheckId } from '../../checks/registry.ts';
 import { DEFAULT_JUDGE_OPTIONS, type Profile } from '../../checks/types.ts';
-import type { ClientTarget } from '../../driver/types.ts';
+import { DriverError, type ClientTarget } from '../../driver/types.ts';
 import { isPresetName, PRESETS } from '../../schedule/presets.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import { loadScheduleFile } from '../../schedule/validate.ts';
@@ -24,7 +24,8 @@ Client (exactly one):
   --module <path>     JS/TS module exporting runClient(serverUrl, options)
 
 Options:
-  --preset <name>     named schedule (default: dpop); see 'dpop-fuzz presets'
+  --preset <name>     named schedule (default: dpop), or 'all' for every
+                      preset in turn; see 'dpop-fuzz presets'
   --schedule <file>   schedule JSON file (or a report/corpus file holding one)
   --out <dir>         where to write checks.json, trace.json, schedule.json and
                       the client output (default: results/check-<time>)
@@ -47,6 +48,10 @@ export function parseTarget(command: string | undefined, module: string | undefi
   return { kind: 'module', path: module! };
 }
 
+export function describeTarget(target: ClientTarget): string {
+  return target.kind === 'command' ? target.command : target.kind === 'module' ? target.path : target.name;
+}
+
 export function parseProfile(value: string | undefined): Profile {
   if (value === undefined) return DEFAULT_JUDGE_OPTIONS.profile;
   if (value !== 'sep-1932' && value !== 'rfc9449') throw new UsageError(`--profile must be sep-1932 or rfc9449, got ${JSON.stringify(value)}`);
@@ -61,12 +66,22 @@ export function parseCheckIds(value: string | undefined): CheckId[] {
   return ids as CheckId[];
 }
 
-export async function resolveSchedule(preset: string | undefined, file: string | undefined): Promise<{ schedule: Schedule; source: string }> {
+interface NamedSchedule {
+  readonly schedule: Schedule;
+  /** Where it came from, for messages. */
+  readonly source: string;
+  /** Sub-folder of --out when several run. */
+  readonly folder: string;
+}
+
+/** The schedules to run: one file, one preset, or every preset (`--preset all`). */
+export async function resolveSchedules(preset: string | undefined, file: string | undefined): Promise<NamedSchedule[]> {
   if (preset !== undefined && file !== undefined) throw new UsageError('give --preset or --schedule, not both');
-  if (file !== undefined) return { schedule: await loadScheduleFile(file), source: file };
+  if (file !== undefined) return [{ schedule: await loadScheduleFile(file), source: file, folder: '' }];
   const name = preset ?? 'dpop';
-  if (!isPresetName(name)) throw new UsageError(`unknown preset ${JSON.stringify(name)}; known: ${Object.keys(PRESETS).join(', ')}`);
-  return { schedule: PRESETS[name].schedule, source: `preset ${name}` };
+  if (name === 'all') return Object.entries(PRESETS).map(([n, p]) => ({ schedule: p.schedule, source: `preset ${n}`, folder: n }));
+  if (!isPresetName(name)) throw new UsageError(`unknown preset ${JSON.stringify(name)}; known: all, ${Object.keys(PRESETS).join(', ')}`);
+  return [{ schedule: PRESETS[name].schedule, source: `preset ${name}`, folder: '' }];
 }
 
 export async function checkCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
@@ -87,26 +102,36 @@ export async function checkCommand(args: readonly string[], signal: AbortSignal)
   const checks = parseCheckIds(flags.checks);
   const timeoutMs = intFlag('timeout', flags.timeout, 30_000, 100);
   const maxRetries = intFlag('max-retries', flags['max-retries'], DEFAULT_JUDGE_OPTIONS.maxRetries, 0);
-  const { schedule, source } = await resolveSchedule(flags.preset, flags.schedule);
-  const outDir = flags.out ?? defaultOutDir('check', new Date());
+  const schedules = await resolveSchedules(flags.preset, flags.schedule);
+  const outRoot = flags.out ?? defaultOutDir('check', new Date());
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  log(`dpop-fuzz: running ${target.kind === 'command' ? target.command : target.path} against ${source}`);
-
-  const { results, trace, outcome } = await runOnce({ target, schedule, timeoutMs, checks, judge: { profile, maxRetries }, signal });
-  const timestamp = new Date().toISOString();
-  const conformance = toConformanceChecks(results, timestamp);
-  // Written before anything is printed: a failure is on disk the moment it is known.
-  await writeJson(path.join(outDir, 'checks.json'), conformance);
-  await writeJson(path.join(outDir, 'trace.json'), trace);
-  await writeJson(path.join(outDir, 'schedule.json'), schedule);
-  await writeFileAtomic(path.join(outDir, 'client-stdout.txt'), outcome.stdout);
-  await writeFileAtomic(path.join(outDir, 'client-stderr.txt'), outcome.stderr);
-
-  if (flags.json) process.stdout.write(`${JSON.stringify(conformance, null, 2)}\n`);
-  else {
+  const color = process.stdout.isTTY === true;
+  let failed = false;
+  const summary: string[] = [];
+  for (const { schedule, source, folder } of schedules) {
+    if (signal.aborted) break;
+    const outDir = path.join(outRoot, folder);
+    log(`dpop-fuzz: running ${describeTarget(target)} against ${source}`);
+    const { results, trace, outcome } = await runOnce({ target, schedule, timeoutMs, checks, judge: { profile, maxRetries }, signal });
+    const conformance = toConformanceChecks(results, new Date().toISOString());
+    // Written before anything is printed: a failure is on disk the moment it is known.
+    await writeJson(path.join(outDir, 'checks.json'), conformance);
+    await writeJson(path.join(outDir, 'trace.json'), trace);
+    await writeJson(path.join(outDir, 'schedule.json'), schedule);
+    await writeFileAtomic(path.join(outDir, 'client-stdout.txt'), outcome.stdout);
+    await writeFileAtomic(path.join(outDir, 'client-stderr.txt'), outcome.stderr);
+    failed ||= results.some((r) => r.status === 'FAILURE');
+    const flagged = results.filter((r) => r.status === 'FAILURE' || r.status === 'WARNING').map((r) => `${r.status} ${r.id}`);
+    summary.push(`${source.padEnd(34)} ${flagged.length === 0 ? 'clean' : flagged.join(', ')}`);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(conformance, null, 2)}\n`);
+      continue;
+    }
     const exit = outcome.timedOut ? 'timed out (killed)' : outcome.exitCode === null ? `killed by ${outcome.signal}` : `exit code ${outcome.exitCode}`;
-    process.stdout.write(`Client: ${exit}, ${trace.entries.length} requests in ${outcome.durationMs} ms\n\n`);
-    process.stdout.write(`${formatTable(results, process.stdout.isTTY === true)}\n\nResults in ${outDir}\n`);
+    process.stdout.write(`\n== ${source}\nClient: ${exit}, ${trace.entries.length} requests in ${outcome.durationMs} ms\n\n`);
+    process.stdout.write(`${formatTable(results, color)}\n\nResults in ${outDir}\n`);
   }
-  return results.some((r) => r.status === 'FAILURE') ? 1 : 0;
+  if (schedules.length > 1 && !flags.json) process.stdout.write(`\nSummary\n${summary.join('\n')}\n`);
+  if (signal.aborted) throw new DriverError('interrupted; results written so far are in ' + outRoot);
+  return failed ? 1 : 0;
 }

@@ -32,6 +32,8 @@ export interface MiniWorldOptions {
   readonly challengePrefix?: string;
   /** Answer the first authenticated POST to /mcp with 307 to /mcp-moved. */
   readonly redirectFirstMcpPost?: boolean;
+  /** Answer the first otherwise accepted MCP request with this method with 401 invalid_dpop_proof. */
+  readonly invalidProofOn?: 'POST' | 'GET' | 'DELETE';
 }
 
 export interface RecordedRequest {
@@ -90,6 +92,7 @@ export class MiniWorld {
   private readonly jtis = new Set<string>();
   private readonly sessions = new Map<string, StreamableHTTPServerTransport>();
   private redirectedMcp = false;
+  private rejectedProof = false;
 
   constructor(private readonly options: MiniWorldOptions = {}) {
     this.tokenActions = [...(options.tokenActions ?? [])];
@@ -265,7 +268,7 @@ export class MiniWorld {
     const form = record.form ?? {};
     let refreshOf: IssuedToken | undefined;
     if (form['grant_type'] === 'authorization_code') {
-      if (!this.codes.delete(form['code'] ?? '')) return fail('invalid_grant');
+      if (!this.codes.has(form['code'] ?? '')) return fail('invalid_grant');
     } else if (form['grant_type'] === 'refresh_token') {
       refreshOf = this.tokens.find((t) => t.refreshToken !== null && t.refreshToken === form['refresh_token']);
       // RFC 9449 §5: a public client's refresh must be proven with the same key.
@@ -279,6 +282,8 @@ export class MiniWorld {
       return fail('use_dpop_nonce', { 'DPoP-Nonce': action.nonce });
     }
     if (action.kind === 'invalid-dpop-proof') return fail('invalid_dpop_proof');
+    // Only a token response uses up the code (RFC 6749 §4.1.2: single use).
+    this.codes.delete(form['code'] ?? '');
     const issued: IssuedToken = {
       accessToken: `at-${randomUUID()}`,
       jkt: record.jkt ?? '',
@@ -330,6 +335,10 @@ export class MiniWorld {
     const lastNonce = this.mcpNoncesIssued.at(-1);
     if (lastNonce !== undefined && (typeof nonce !== 'string' || !this.mcpNoncesIssued.includes(nonce))) {
       return reject('use_dpop_nonce', { 'DPoP-Nonce': lastNonce });
+    }
+    if (this.options.invalidProofOn === record.method && !this.rejectedProof) {
+      this.rejectedProof = true;
+      return reject('invalid_dpop_proof');
     }
     if (this.options.redirectFirstMcpPost === true && !this.redirectedMcp && record.method === 'POST') {
       this.redirectedMcp = true;
