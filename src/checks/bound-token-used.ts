@@ -1,13 +1,19 @@
-import { dpopTokenPresentations, isDpopTokenType, schemeOf, verdict } from './_internals/trace-queries.ts';
+import { dpopTokenPresentations, isDpopTokenType, mcpRequests, schemeOf, verdict } from './_internals/trace-queries.ts';
 import type { CheckFn } from './types.ts';
 
 /**
  * RFC 6749 §5.1 (token_type is case-insensitive) with RFC 9449 §5: a token
  * issued as DPoP, however spelled, is used with its proof; it is neither
- * refused nor presented in a plain bearer flow (Bearer scheme, no proof).
+ * refused nor presented in a plain bearer flow (Bearer scheme, no proof), and
+ * it is presented exactly as issued.
  */
 export const boundTokenUsed: CheckFn = ({ trace }) => {
   const id = 'sep-1932-client-bound-token-used';
+  // A token presented that was never issued is one the client altered (e.g. cut at "+", "/" or "=").
+  const altered = mcpRequests(trace).filter((e) => e.authorization.kind === 'credentials' && e.authorization.tokenId === null);
+  if (altered.length > 0) {
+    return verdict(id, 'FAILURE', `${altered.length} request(s) presented an access token the authorization server never issued; the token must be sent exactly as received.`, altered.map((e) => e.seq));
+  }
   const issued = trace.tokens.filter((t) => isDpopTokenType(t.tokenType));
   if (issued.length === 0) return verdict(id, 'SKIPPED', 'No DPoP-bound token was issued in this run.');
   const presented = dpopTokenPresentations(trace);

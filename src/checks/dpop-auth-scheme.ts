@@ -13,6 +13,12 @@ export function followsBearerOnlyChallenge(trace: Trace, entry: TraceEntry): boo
 /** RFC 9449 §7.1/§7.2 and SEP-1932: a DPoP-bound token goes with the DPoP scheme. */
 export const dpopAuthScheme: CheckFn = ({ trace, options }) => {
   const id = 'sep-1932-client-dpop-auth-scheme';
+  // RFC 9449 §7.1: credentials = "DPoP" 1*SP token68; anything else is unusable.
+  const malformed = mcpRequests(trace).filter((e) => e.authorization.kind === 'malformed');
+  if (malformed.length > 0) {
+    const raw = malformed[0]!.authorization.kind === 'malformed' ? malformed[0]!.authorization.raw : '';
+    return verdict(id, 'FAILURE', `${malformed.length} request(s) sent an Authorization header that is not "<scheme> <token>" (first: ${JSON.stringify(raw.slice(0, 60))}).`, malformed.map((e) => e.seq));
+  }
   const presented = dpopTokenPresentations(trace);
   if (presented.length === 0) return verdict(id, 'SKIPPED', 'The client never presented a DPoP-bound token to the MCP server.');
   const wrong = presented.filter(({ entry }) => {

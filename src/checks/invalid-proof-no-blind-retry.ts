@@ -25,9 +25,11 @@ export const invalidProofNoBlindRetry: CheckFn = ({ trace, outcome, options }) =
       return verdict(id, 'FAILURE', `The client retried #${e.seq}'s request ${n} times in a row after invalid_dpop_proof (a loop).`, [before!.seq, e.seq]);
     }
   }
-  // Requests the client needed: token requests and MCP POSTs (GET streams are optional).
+  // Requests the client needed: token requests before it got anything done, and MCP POSTs.
+  // (A token request of a background refresh after the work was done proves nothing.)
+  const gotWorkDone = trace.entries.some((e) => e.endpoint === 'mcp' && e.method === 'POST' && e.authorization.kind === 'credentials' && e.status >= 200 && e.status < 300);
   const unrecovered = rejected.filter((r) => {
-    if (r.endpoint === 'token') return !trace.tokens.some((t) => t.seq > r.seq);
+    if (r.endpoint === 'token') return !gotWorkDone && !trace.tokens.some((t) => t.seq > r.seq);
     if (r.endpoint === 'mcp' && r.method === 'POST') return !trace.entries.some((e) => e.seq > r.seq && e.retryKey === r.retryKey && e.status >= 200 && e.status < 300);
     return false;
   });

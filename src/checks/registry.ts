@@ -48,7 +48,7 @@ export const CHECKS = [
     id: 'sep-1932-client-dpop-auth-scheme',
     name: 'DpopAuthScheme',
     level: 'MUST',
-    description: 'A DPoP-bound access token is always presented as `Authorization: DPoP <token>`, never with `Bearer` or another scheme.',
+    description: 'A DPoP-bound access token is always presented as `Authorization: DPoP <token>` (a well-formed header), never with `Bearer` or another scheme.',
     why: 'Resource servers must reject a DPoP-bound token sent as Bearer (RFC 9449 §7.2); MCP\'s profile requires the DPoP scheme without exception. Under `--profile rfc9449`, Bearer is tolerated after a Bearer-only challenge.',
     fix: 'Pick the Authorization scheme from the token_type of the token response (case-insensitively), not from a hard-coded default.',
     specReferences: [rfc9449('7.1', 'section-7.1'), rfc9449('7.2', 'section-7.2'), SEP_1932],
@@ -86,7 +86,7 @@ export const CHECKS = [
     name: 'DpopBoundTokenUsed',
     level: 'MUST',
     description:
-      'A token issued with token_type DPoP in any letter case (DPoP, dpop, DPOP) is used as a DPoP-bound token: presented with a proof, never dropped or turned into a bearer flow.',
+      'A token issued with token_type DPoP in any letter case (DPoP, dpop, DPOP) is used as a DPoP-bound token: presented exactly as issued, with a proof, never dropped or turned into a bearer flow.',
     why: 'token_type is case-insensitive (RFC 6749 §5.1); a client that only recognises the exact spelling discards the binding or refuses a valid token.',
     fix: 'Compare token_type case-insensitively with "DPoP".',
     specReferences: [rfc9449('5', 'section-5'), { id: 'RFC 6749 §5.1', url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1' }, SEP_1932],

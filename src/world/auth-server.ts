@@ -5,6 +5,7 @@ import type { TokenAction, TokenThen } from '../schedule/types.ts';
 import type { IssuedToken } from '../trace/types.ts';
 import { ActionCursor } from './action-cursor.ts';
 import type { WorldContext } from './context.ts';
+import { safeDescription } from './error-description.ts';
 import { verifyProof } from './proof-verdict.ts';
 import type { ReadRequest } from './request-facts.ts';
 import { traced, type HandlerResult } from './traced-handler.ts';
@@ -41,7 +42,7 @@ function tokenThen(rule: TokenThen, n: number): TokenAction {
 
 /** RFC 6749 §5.2 error response. */
 function oauthError(c: Context, status: 400 | 401, error: string, description: string, headers: Record<string, string> = {}): Response {
-  return c.json({ error, error_description: description }, status, { 'cache-control': 'no-store', ...headers });
+  return c.json({ error, error_description: safeDescription(description) }, status, { 'cache-control': 'no-store', ...headers });
 }
 
 /**
@@ -146,25 +147,26 @@ export function createAuthServer(world: WorldContext): Hono {
   );
 
   /** RFC 6749 §4.1.3 / §6: checks the grant; returns the client and (for refresh) the bound key. */
-  function checkGrant(req: ReadRequest, proofJkt: string | null): { clientId: string; consume: () => void } | string {
+  function checkGrant(req: ReadRequest, proofJkt: string | null): { clientId: string; consume: () => void } | { error: string; reason: string } {
+    const invalid = (reason: string) => ({ error: 'invalid_grant', reason });
     const form = new URLSearchParams(req.body);
     const grantType = form.get('grant_type');
     if (grantType === 'authorization_code') {
       const code = codes.get(form.get('code') ?? '');
-      if (!code || code.used) return 'unknown or used authorization code';
-      if (form.get('redirect_uri') !== null && form.get('redirect_uri') !== code.redirectUri) return 'redirect_uri mismatch';
-      if ((form.get('client_id') ?? code.clientId) !== code.clientId) return 'client_id mismatch';
+      if (!code || code.used) return invalid('unknown or used authorization code');
+      if (form.get('redirect_uri') !== null && form.get('redirect_uri') !== code.redirectUri) return invalid('redirect_uri mismatch');
+      if ((form.get('client_id') ?? code.clientId) !== code.clientId) return invalid('client_id mismatch');
       const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge) return 'PKCE verification failed';
+      if (createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge) return invalid('PKCE verification failed');
       return { clientId: code.clientId, consume: () => (code.used = true) };
     }
     if (grantType === 'refresh_token') {
       const grant = refreshGrants.get(form.get('refresh_token') ?? '');
-      if (!grant || grant.used) return 'unknown or used refresh token';
-      if (proofJkt !== grant.jkt) return 'refresh proof key differs from the key the refresh token is bound to';
+      if (!grant || grant.used) return invalid('unknown or used refresh token');
+      if (proofJkt !== grant.jkt) return invalid('refresh proof key differs from the key the refresh token is bound to');
       return { clientId: grant.clientId, consume: () => (grant.used = true) };
     }
-    return `unsupported grant_type ${String(grantType)}`;
+    return { error: 'unsupported_grant_type', reason: `unsupported grant_type ${String(grantType)}` };
   }
 
   async function mint(clientId: string, jkt: string, seq: number, grantType: string): Promise<{ body: object; token: IssuedToken }> {
@@ -231,7 +233,7 @@ export function createAuthServer(world: WorldContext): Hono {
       };
     }
     const grant = checkGrant(req, req.facts.proof?.jkt ?? null);
-    if (typeof grant === 'string') return reject(400, 'invalid_grant', grant);
+    if ('error' in grant) return reject(400, grant.error, grant.reason);
     const { index, action } = cursor.take();
     const decision = { kind: 'scheduled', index, action: action.kind } as const;
     switch (action.kind) {

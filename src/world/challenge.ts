@@ -1,4 +1,5 @@
 import type { ChallengeSchemes } from '../schedule/types.ts';
+import { safeDescription } from './error-description.ts';
 
 /** Parameters of one 401 from the MCP server. */
 export interface ChallengeParams {
@@ -19,7 +20,7 @@ function quote(value: string): string {
 function params(p: ChallengeParams, withAlgs: boolean): string {
   const list: string[] = [];
   if (p.error) list.push(`error=${quote(p.error)}`);
-  if (p.description) list.push(`error_description=${quote(p.description)}`);
+  if (p.description) list.push(`error_description=${quote(safeDescription(p.description))}`);
   if (withAlgs && p.algs.length > 0) list.push(`algs=${quote(p.algs.join(' '))}`);
   list.push(`resource_metadata=${quote(p.resourceMetadata)}`);
   return list.join(', ');

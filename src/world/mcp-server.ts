@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { McpAction, McpThen } from '../schedule/types.ts';
 import { ActionCursor } from './action-cursor.ts';
 import { buildChallenge, type ChallengeParams } from './challenge.ts';
+import { safeDescription } from './error-description.ts';
 import type { WorldContext } from './context.ts';
 import type { McpSessions } from './mcp-sessions.ts';
 import { verifyProof, type ProofVerdict } from './proof-verdict.ts';
@@ -69,7 +70,7 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
     params: Omit<ChallengeParams, 'resourceMetadata' | 'algs'>,
     headers: Record<string, string> = {},
   ): Response =>
-    c.json({ error: params.error ?? 'unauthorized', error_description: params.description ?? 'authorization required' }, status, {
+    c.json({ error: params.error ?? 'unauthorized', error_description: safeDescription(params.description ?? 'authorization required') }, status, {
       'www-authenticate': buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(), algs }),
       ...headers,
     });
