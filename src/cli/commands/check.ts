@@ -35,7 +35,8 @@ Options:
   --checks <ids>      comma-separated check IDs to run (default: all)
   --max-retries <n>   consecutive retries of one request that count as a storm
                       (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
-  --json              print checks.json to stdout instead of the table
+  --json              print checks.json to stdout instead of the table (with
+                      --preset all: an object keyed by preset name)
 
 Exit status: 0 no FAILURE, 1 at least one FAILURE, 2 usage or infrastructure error.`;
 
@@ -108,6 +109,7 @@ export async function checkCommand(args: readonly string[], signal: AbortSignal)
   const color = process.stdout.isTTY === true;
   let failed = false;
   const summary: string[] = [];
+  const jsonByFolder: Record<string, unknown> = {};
   for (const { schedule, source, folder } of schedules) {
     if (signal.aborted) break;
     const outDir = path.join(outRoot, folder);
@@ -124,13 +126,18 @@ export async function checkCommand(args: readonly string[], signal: AbortSignal)
     const flagged = results.filter((r) => r.status === 'FAILURE' || r.status === 'WARNING').map((r) => `${r.status} ${r.id}`);
     summary.push(`${source.padEnd(34)} ${flagged.length === 0 ? 'clean' : flagged.join(', ')}`);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify(conformance, null, 2)}\n`);
+      jsonByFolder[folder] = conformance;
       continue;
     }
     const exit = outcome.timedOut ? 'timed out (killed)' : outcome.exitCode === null ? `killed by ${outcome.signal}` : `exit code ${outcome.exitCode}`;
     process.stdout.write(`\n== ${source}\nClient: ${exit}, ${trace.entries.length} requests in ${outcome.durationMs} ms\n\n`);
+    if (trace.refused.length > 0) {
+      process.stdout.write(`${trace.refused.length} request(s) were refused before the servers saw them (${trace.refused.map((r) => r.reason).join(', ')}).\n\n`);
+    }
     process.stdout.write(`${formatTable(results, color)}\n\nResults in ${outDir}\n`);
   }
+  // One JSON document: the checks of the single run, or an object keyed by preset.
+  if (flags.json) process.stdout.write(`${JSON.stringify(schedules.length === 1 ? jsonByFolder[''] : jsonByFolder, null, 2)}\n`);
   if (schedules.length > 1 && !flags.json) process.stdout.write(`\nSummary\n${summary.join('\n')}\n`);
   if (signal.aborted) throw new DriverError('interrupted; results written so far are in ' + outRoot);
   return failed ? 1 : 0;

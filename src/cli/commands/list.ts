@@ -1,13 +1,19 @@
 import { CHECKS } from '../../checks/registry.ts';
+import { catalogueMarkdown } from '../catalogue-markdown.ts';
 import { parseFlags } from '../parse-flags.ts';
 
-export const LIST_HELP = `Usage: dpop-fuzz list [--json]
+export const LIST_HELP = `Usage: dpop-fuzz list [--json | --markdown]
 
 Prints the check catalogue: ID, level, what is checked, why, how to fix, and
-the RFC sections. MUST checks report FAILURE, SHOULD checks WARNING.`;
+the RFC sections. MUST checks report FAILURE, SHOULD checks WARNING.
+--json and --markdown print it for machines and documents.`;
 
 export function listCommand(args: readonly string[]): number {
-  const flags = parseFlags('list', args, { json: { type: 'boolean' } });
+  const flags = parseFlags('list', args, { json: { type: 'boolean' }, markdown: { type: 'boolean' } });
+  if (flags.markdown) {
+    process.stdout.write(`${catalogueMarkdown()}\n`);
+    return 0;
+  }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(CHECKS, null, 2)}\n`);
     return 0;

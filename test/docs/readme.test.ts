@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { catalogueMarkdown } from '../../src/cli/catalogue-markdown.ts';
+import { CHECK_HELP } from '../../src/cli/commands/check.ts';
+import { PRESETS } from '../../src/schedule/presets.ts';
+import { FAULT_NAMES } from '../../src/clients/faults.ts';
+
+/** The README is part of the interface: it must say what the code does. */
+describe('README', async () => {
+  const readme = await readFile('README.md', 'utf8');
+
+  it('holds the check catalogue exactly as `dpop-fuzz list --markdown` prints it', () => {
+    const section = /<!-- catalogue:start[^>]*-->\n([\s\S]*?)\n<!-- catalogue:end -->/.exec(readme)?.[1];
+    expect(section).toBe(catalogueMarkdown());
+  });
+
+  it('shows the two set-up commands', () => {
+    expect(readme).toContain('npm install && npm run fuzz');
+    expect(readme).toContain('npm test');
+  });
+
+  it('documents every option of `dpop-fuzz check` as --help prints it', () => {
+    const options = CHECK_HELP.slice(CHECK_HELP.indexOf('Client (exactly one):'), CHECK_HELP.indexOf('Exit status:')).trim();
+    expect(readme).toContain(options);
+  });
+
+  it('names every preset and every broken client', () => {
+    for (const name of Object.keys(PRESETS)) expect(readme).toContain(`\`${name}\``);
+    for (const fault of FAULT_NAMES) expect(readme).toContain(`\`${fault}\``);
+  });
+});
