@@ -9,6 +9,7 @@ import type { ProofClaims } from '../trace/types.ts';
 import { accessTokenHash } from './ath.ts';
 import { hasQueryOrFragment, htuMatches } from './htu.ts';
 import { isJsonObject } from './thumbprint.ts';
+import { showValue } from './show-value.ts';
 
 /** What the request that carried the proof looked like, and how lenient to be. */
 export interface ClaimExpectations {
@@ -39,16 +40,7 @@ export interface ClaimProblem {
   message: string;
 }
 
-/** Show a received claim value in a message: short and unambiguous. */
-function show(value: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+const show = (value: unknown): string => showValue(value, { max: 80, bare: false });
 
 /** RFC 9449 §4.2 `jti`: present and a non-empty string (an empty one identifies nothing). */
 function jtiProblem(claims: ProofClaims): ClaimProblem | null {

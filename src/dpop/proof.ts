@@ -12,6 +12,7 @@
 import type { ProofClaims, ProofHeader, ProofObservation } from '../trace/types.ts';
 import { verifyCompactJws } from './signature.ts';
 import { isJsonObject, jwkThumbprint, privateJwkMembers, publicKeyMaterial } from './thumbprint.ts';
+import { showValue } from './show-value.ts';
 
 /**
  * Longest `DPoP` value parsed. A proof is a few hundred characters (about
@@ -39,17 +40,7 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Show a received value in a problem message: short, printable, unambiguous. */
-function show(value: unknown): string {
-  if (typeof value === 'string' && /^[\x21-\x7E]{1,64}$/.test(value)) return value;
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > 64 ? `${text.slice(0, 61)}...` : text;
-}
+const show = (value: unknown): string => showValue(value, { max: 64, bare: true });
 
 /** base64url (RFC 7515 §2) → UTF-8 JSON value; undefined when any step fails. */
 function decodeJsonPart(part: string): unknown {

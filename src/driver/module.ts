@@ -5,12 +5,12 @@ import type { ClientOutcome } from '../trace/types.ts';
 import { CappedOutput } from './capped-output.ts';
 import { MODULE_STOP_GRACE_MS, OUTPUT_CAP_BYTES } from './limits.ts';
 import { checkRequest, clientContext, messageOf } from './request.ts';
+import { stopRequest, type StopReason } from './stop-request.ts';
 import { DriverError } from './types.ts';
 import type { DriverRequest, ModuleClient } from './types.ts';
 import { within } from './within.ts';
 
 type Settled = { ok: true } | { ok: false; error: unknown };
-type StopReason = 'timeout' | 'abort';
 
 /**
  * Runs an in-process client: imports the module at `target.path` (relative to
@@ -50,13 +50,8 @@ export async function runInProcess(req: DriverRequest, runClient: ModuleClient):
       (error: unknown): Settled => ({ ok: false, error }),
     );
 
-  let requestStop: (reason: StopReason) => void = () => {};
-  const stopRequested = new Promise<StopReason>((resolve) => {
-    requestStop = resolve;
-  });
-  const timer = setTimeout(() => requestStop('timeout'), req.timeoutMs);
-  const onAbort = (): void => requestStop('abort');
-  req.signal?.addEventListener('abort', onAbort, { once: true });
+  const stop = stopRequest(req.timeoutMs, req.signal);
+  const stopRequested = stop.requested;
 
   try {
     const first = await Promise.race([settled, stopRequested]);
@@ -87,8 +82,7 @@ export async function runInProcess(req: DriverRequest, runClient: ModuleClient):
     };
   } finally {
     open = false;
-    clearTimeout(timer);
-    req.signal?.removeEventListener('abort', onAbort);
+    stop.dispose();
   }
 }
 

@@ -13,12 +13,12 @@ import {
 import { groupAlive, terminateGroup, trackGroup } from './process-group.ts';
 import { checkRequest, clientContextJson, messageOf } from './request.ts';
 import { quoteShellArg } from './shell-quote.ts';
+import { stopRequest, type StopReason } from './stop-request.ts';
 import { DriverError } from './types.ts';
 import type { DriverRequest } from './types.ts';
 import { within } from './within.ts';
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
-type StopReason = 'timeout' | 'abort';
 
 /**
  * Runs a command client once, per the MCP conformance client contract: the
@@ -82,13 +82,8 @@ async function supervise(
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
 
-  let requestStop: (reason: StopReason) => void = () => {};
-  const stopRequested = new Promise<StopReason>((resolve) => {
-    requestStop = resolve;
-  });
-  const timer = setTimeout(() => requestStop('timeout'), req.timeoutMs);
-  const onAbort = (): void => requestStop('abort');
-  req.signal?.addEventListener('abort', onAbort, { once: true });
+  const stop = stopRequest(req.timeoutMs, req.signal);
+  const stopRequested = stop.requested;
 
   let termination: Promise<void> | null = null;
   const terminate = (): Promise<void> => (termination ??= terminateGroup(pgid, TERMINATION_GRACE_MS, KILL_SETTLE_MS));
@@ -96,7 +91,7 @@ async function supervise(
   const finished = (async () => {
     const first = await Promise.race([exited, stopRequested]);
     const stoppedBy = typeof first === 'string' ? first : null;
-    clearTimeout(timer);
+    stop.dispose();
     if (stoppedBy !== null) await terminate();
     // After SIGKILL the leader's exit is only a reap away; the bound covers a
     // leader that could not be signalled at all.
@@ -111,7 +106,7 @@ async function supervise(
     return { exit, stoppedBy };
   })();
   const unregister = onCleanup(async () => {
-    requestStop('abort');
+    stop.request('abort');
     await finished;
   });
 
@@ -128,8 +123,7 @@ async function supervise(
       durationMs: Math.round(performance.now() - startedAt),
     };
   } finally {
-    clearTimeout(timer);
-    req.signal?.removeEventListener('abort', onAbort);
+    stop.dispose();
     unregister();
     untrack();
   }
