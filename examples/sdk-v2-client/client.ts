@@ -22,13 +22,17 @@
  */
 import {
   Client,
+  DPOP_SUPPORTED_ALGS,
   DpopSession,
+  OAuthError,
   ProtocolError,
   ProtocolErrorCode,
+  SdkHttpError,
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
 import type {
+  DpopAlg,
   OAuthClientMetadata,
   OAuthClientProvider,
   OAuthDiscoveryState,
@@ -47,6 +51,19 @@ type Plan = PlanMethod[][];
 const DEFAULT_PLAN: Plan = [['tools/list'], ['tools/call']];
 
 /**
+ * RFC 9449 §5.1: ES256 when the authorization server accepts it (or lists
+ * nothing), else the first listed alg the SDK can sign with.
+ */
+export function chooseAlg(advertised: readonly string[] | undefined): DpopAlg {
+  if (advertised === undefined || advertised.includes('ES256')) return 'ES256';
+  for (const alg of advertised) {
+    const signable = DPOP_SUPPORTED_ALGS.find((known) => known === alg);
+    if (signable !== undefined) return signable;
+  }
+  return 'ES256';
+}
+
+/**
  * An `OAuthClientProvider` that keeps everything in memory and completes the
  * authorization step without a browser. One instance is one OAuth session:
  * registration (RFC 7591), PKCE verifier (RFC 7636), tokens and DPoP key.
@@ -60,9 +77,8 @@ export class DemoOAuthProvider implements OAuthClientProvider {
   // RFC 6749 §10.12: an unguessable state, compared with the one that comes back.
   private readonly expectedState = crypto.randomUUID();
   // RFC 9449 §5, §6.1: one key for the whole registration, so every token and
-  // refresh is bound to the key that later signs the resource requests. The
-  // SDK asks for the session on every request; always hand back the same one.
-  private readonly session: Promise<DpopSession> = DpopSession.create();
+  // refresh is bound to the key that later signs the resource requests.
+  private session: Promise<DpopSession> | undefined;
 
   get redirectUrl(): string {
     return REDIRECT_URL;
@@ -82,7 +98,23 @@ export class DemoOAuthProvider implements OAuthClientProvider {
     return this.expectedState;
   }
 
-  dpop(): Promise<DpopSession> {
+  /**
+   * The SDK asks for the session on every request and before every token
+   * request; always hand back the same one. It is created once the
+   * authorization server metadata is known, to sign with an alg the server
+   * lists in `dpop_signing_alg_values_supported` (RFC 9449 §5.1): the SDK
+   * itself always signs with the alg the session was created with (ES256 by
+   * default). Before discovery there is no token, so no DPoP is needed yet;
+   * the SDK saves the discovery state before its first token request.
+   */
+  dpop(): Promise<DpopSession> | undefined {
+    if (this.session === undefined) {
+      const metadata = this.discovery?.authorizationServerMetadata;
+      if (metadata === undefined) return undefined;
+      // The SDK's OpenID-provider metadata type lacks the field, so read it through `in`.
+      const advertised = 'dpop_signing_alg_values_supported' in metadata ? metadata.dpop_signing_alg_values_supported : undefined;
+      this.session = DpopSession.create({ alg: chooseAlg(advertised) });
+    }
     return this.session;
   }
 
@@ -94,6 +126,10 @@ export class DemoOAuthProvider implements OAuthClientProvider {
     this.client = info;
   }
 
+  // Kept as the SDK hands them over. The SDK presents a token whose token_type
+  // is DPoP (any letter case) with the DPoP scheme and a proof, and any other
+  // token as Bearer, even a token_type it does not know (RFC 6749 §7.1 says
+  // such a token must not be used): the token-type-unknown preset shows it.
   tokens(): StoredOAuthTokens | undefined {
     return this.tokenSet;
   }
@@ -175,33 +211,72 @@ export function planFromContext(text: string | undefined): Plan {
   );
 }
 
-/** Runs one plan method; a server without resources or prompts answering -32601 still answered. */
+/** Sends one plan method and waits for its answer. */
+async function callMethod(client: Client, method: PlanMethod): Promise<void> {
+  switch (method) {
+    case 'tools/list':
+      await client.listTools();
+      return;
+    case 'tools/call': {
+      const result = await client.callTool({ name: 'echo', arguments: { message: 'hello' } });
+      if (result.isError === true) throw new Error('tool echo reported an error');
+      return;
+    }
+    case 'ping':
+      await client.ping();
+      return;
+    case 'resources/list':
+      await client.listResources();
+      return;
+    case 'prompts/list':
+      await client.listPrompts();
+      return;
+  }
+}
+
+/** 429 and 503 mean "try again later" (RFC 6585 §4, RFC 9110 §15.6.4). */
+function isTransient(error: unknown): boolean {
+  return error instanceof SdkHttpError && (error.status === 429 || error.status === 503);
+}
+
+/**
+ * Runs one plan method. The SDK does not retry a 429/503, so the application
+ * does, once; the SDK signs the new attempt with a new proof (RFC 9449 §7.3).
+ * A server without resources or prompts answering -32601 still answered.
+ */
 async function runMethod(client: Client, method: PlanMethod): Promise<void> {
   try {
-    switch (method) {
-      case 'tools/list':
-        await client.listTools();
-        return;
-      case 'tools/call': {
-        const result = await client.callTool({ name: 'echo', arguments: { message: 'hello' } });
-        if (result.isError === true) throw new Error('tool echo reported an error');
-        return;
-      }
-      case 'ping':
-        await client.ping();
-        return;
-      case 'resources/list':
-        await client.listResources();
-        return;
-      case 'prompts/list':
-        await client.listPrompts();
-        return;
+    try {
+      await callMethod(client, method);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      // The SDK's error does not carry Retry-After; wait a moment instead.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await callMethod(client, method);
     }
   } catch (error) {
     const optional = method === 'resources/list' || method === 'prompts/list';
     if (optional && error instanceof ProtocolError && error.code === ProtocolErrorCode.MethodNotFound) return;
-    throw new Error(`${method} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${method} failed: ${describeError(error)}`, { cause: error });
   }
+}
+
+/**
+ * The error's message, prefixed with the OAuth error code when the SDK
+ * reported one (e.g. `invalid_dpop_proof`, RFC 9449 §5) and the message does
+ * not already name it, so a failure says which rule the server applied.
+ */
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof OAuthError && !message.includes(e.code)) return `${e.code}: ${message}`;
+  }
+  return message;
+}
+
+interface Connection {
+  readonly client: Client;
+  readonly transport: StreamableHTTPClientTransport;
 }
 
 /**
@@ -211,23 +286,22 @@ async function runMethod(client: Client, method: PlanMethod): Promise<void> {
  * `finishAuth` redeems the code with a DPoP proof, and a new transport
  * connects with the bound token.
  */
-async function connect(serverUrl: URL, provider: DemoOAuthProvider): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const open = async () => {
-    const client = new Client({ name: 'dpop-fuzz-sdk-v2-example', version: '0.1.0' });
-    const transport = new StreamableHTTPClientTransport(serverUrl, { authProvider: provider });
-    await client.connect(transport);
-    return { client, transport };
-  };
-  const first = new StreamableHTTPClientTransport(serverUrl, { authProvider: provider });
-  const firstClient = new Client({ name: 'dpop-fuzz-sdk-v2-example', version: '0.1.0' });
+async function connect(serverUrl: URL, provider: DemoOAuthProvider): Promise<Connection> {
+  const open = (): Connection => ({
+    client: new Client({ name: 'dpop-fuzz-sdk-v2-example', version: '0.1.0' }),
+    transport: new StreamableHTTPClientTransport(serverUrl, { authProvider: provider }),
+  });
+  const first = open();
   try {
-    await firstClient.connect(first);
-    return { client: firstClient, transport: first };
+    await first.client.connect(first.transport);
+    return first;
   } catch (error) {
     if (!(error instanceof UnauthorizedError)) throw error;
-    await first.finishAuth(provider.takeCallback());
-    await firstClient.close();
-    return open();
+    await first.transport.finishAuth(provider.takeCallback());
+    await first.client.close();
+    const second = open();
+    await second.client.connect(second.transport);
+    return second;
   }
 }
 
@@ -255,8 +329,7 @@ export async function main(argv: readonly string[], env: Readonly<Record<string,
     await runClient(serverUrl, planFromContext(env['MCP_CONFORMANCE_CONTEXT']));
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.stderr.write(`error: ${describeError(error).replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

@@ -57,6 +57,8 @@ export const newestNonce: CheckFn = ({ trace }) => {
   const first = failures[0];
   if (first) return verdict(id, 'FAILURE', `${first.message}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}.`, failures.flatMap((f) => f.seq));
   const warn = warnings[0];
+  const echoed = trace.entries.some((e) => (e.endpoint === 'token' || e.endpoint === 'mcp') && nonceClaim(e) !== null);
+  if (!warn && judged === 0 && !echoed) return verdict(id, 'SKIPPED', 'Nonces were supplied, but the client sent none and no request provably followed a nonce-carrying response.');
   if (warn) return verdict(id, 'WARNING', `${warn.message}.`, warnings.flatMap((w) => w.seq));
   return verdict(id, 'SUCCESS', `Nonces were echoed byte for byte to the server that issued them; ${judged} request(s) provably after a nonce carried the newest one.`);
 };

@@ -57,6 +57,6 @@ export class NonceBook {
 
   /** RFC 9449 §9: nonces are only meaningful at the server that issued them. */
   wasIssued(value: string): boolean {
-    return typeof value === 'string' && this.#history.includes(value);
+    return this.#history.includes(value);
   }
 }

@@ -9,9 +9,11 @@ import { compactVerify, errors, importJWK } from 'jose';
 /** Outcome of a signature check: `mismatch` is a bad signature, `unverifiable` a key/alg that cannot be used. */
 export type SignatureCheck =
   | { readonly valid: true }
-  | { readonly valid: false; readonly reason: 'mismatch' | 'unverifiable'; readonly detail: string };
+  | { readonly valid: false; readonly reason: 'mismatch' }
+  | { readonly valid: false; readonly reason: 'unverifiable'; readonly detail: string };
 
-const MISMATCH: SignatureCheck = { valid: false, reason: 'mismatch', detail: 'signature does not verify' };
+const VALID: SignatureCheck = { valid: true };
+const MISMATCH: SignatureCheck = { valid: false, reason: 'mismatch' };
 
 function unverifiable(detail: string): SignatureCheck {
   return { valid: false, reason: 'unverifiable', detail };
@@ -23,39 +25,34 @@ function errorMessage(error: unknown): string {
 
 /**
  * Algorithms jose 6 does not implement but RFC 9449 §4.2 allows: ES256K
- * (RFC 8812 §3.2) and EdDSA over Ed448 (RFC 8037 §3.1). They are verified with
- * node:crypto so a client using them is not reported for a verifier gap.
+ * (RFC 8812 §3.2) and EdDSA over Ed448 (RFC 8037 §3.1). Returns the digest
+ * node:crypto needs (null for EdDSA), or undefined when jose handles `alg`.
  */
-function nodeVerification(alg: string, material: Readonly<Record<string, string>>): { readonly hash: string | null; readonly dsaEncoding?: 'ieee-p1363' } | null {
-  if (alg === 'ES256K') return { hash: 'sha256', dsaEncoding: 'ieee-p1363' };
-  if (alg === 'EdDSA' && material['crv'] === 'Ed448') return { hash: null };
-  return null;
+function nodeOnlyDigest(alg: string, material: Readonly<Record<string, string>>): 'sha256' | null | undefined {
+  if (alg === 'ES256K') return 'sha256';
+  if (alg === 'EdDSA' && material['crv'] === 'Ed448') return null;
+  return undefined;
 }
 
+/** node:crypto verification for the algorithms of `nodeOnlyDigest`. */
 function verifyWithNode(
   jws: string,
   alg: string,
+  digest: 'sha256' | null,
   material: Readonly<Record<string, string>>,
   header: Readonly<Record<string, unknown>>,
 ): SignatureCheck {
-  const how = nodeVerification(alg, material);
-  if (how === null) return unverifiable(`alg ${alg} is not supported`);
   // RFC 7515 §4.1.11: unknown critical extensions must be rejected; none are understood here.
   if (Object.hasOwn(header, 'crit')) return unverifiable('"crit" header parameter is not supported');
-  if (alg === 'ES256K' && (material['kty'] !== 'EC' || material['crv'] !== 'secp256k1')) {
-    return unverifiable('ES256K requires an EC key on curve secp256k1');
-  }
-  if (alg === 'EdDSA' && material['kty'] !== 'OKP') return unverifiable('EdDSA requires an OKP key');
+  // RFC 8812 §3.2: ES256K is ECDSA over secp256k1 only.
+  if (alg === 'ES256K' && material['crv'] !== 'secp256k1') return unverifiable('ES256K requires curve secp256k1');
   const lastDot = jws.lastIndexOf('.');
   const signingInput = Buffer.from(jws.slice(0, lastDot), 'ascii');
   const signature = Buffer.from(jws.slice(lastDot + 1), 'base64url');
   try {
     const key = createPublicKey({ key: material, format: 'jwk' });
-    const ok =
-      how.dsaEncoding === undefined
-        ? verify(how.hash, signingInput, key, signature)
-        : verify(how.hash, signingInput, { key, dsaEncoding: how.dsaEncoding }, signature);
-    return ok ? { valid: true } : MISMATCH;
+    // RFC 7518 §3.4: ECDSA signatures are R || S (IEEE P1363); ignored for EdDSA.
+    return verify(digest, signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature) ? VALID : MISMATCH;
   } catch (error) {
     return unverifiable(errorMessage(error));
   }
@@ -74,7 +71,8 @@ export async function verifyCompactJws(
   material: Readonly<Record<string, string>>,
   header: Readonly<Record<string, unknown>>,
 ): Promise<SignatureCheck> {
-  if (nodeVerification(alg, material) !== null) return verifyWithNode(jws, alg, material, header);
+  const digest = nodeOnlyDigest(alg, material);
+  if (digest !== undefined) return verifyWithNode(jws, alg, digest, material, header);
   let key: Awaited<ReturnType<typeof importJWK>>;
   try {
     key = await importJWK({ ...material }, alg);
@@ -83,7 +81,7 @@ export async function verifyCompactJws(
   }
   try {
     await compactVerify(jws, key, { algorithms: [alg] });
-    return { valid: true };
+    return VALID;
   } catch (error) {
     if (error instanceof errors.JWSSignatureVerificationFailed) return MISMATCH;
     return unverifiable(errorMessage(error));

@@ -52,6 +52,7 @@ export function installSignalHandlers(options: { boundMs?: number } = {}): void 
     const code = EXIT_CODES[signal];
     if (shuttingDown) process.exit(code);
     shuttingDown = true;
+    process.stderr.write(`dpop-fuzz: ${signal} received, stopping the client and the servers\n`);
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, boundMs);

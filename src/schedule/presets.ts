@@ -24,10 +24,10 @@ export const PRESETS = {
     schedule: scheduleWith({ as: { tokenRequests: [{ kind: 'use-dpop-nonce', nonce: 'as:n1,=;' }] } }),
   },
   'as-nonce-on-success': {
-    description: 'The token endpoint supplies a new nonce on a 200 and demands it on the refresh (RFC 9449 §8.2); tokens expire fast.',
+    description: 'The token endpoint supplies a new nonce on a 200 (RFC 9449 §8.2); an invalid_token then forces a refresh, which must carry it.',
     schedule: scheduleWith({
-      as: { tokenRequests: [{ kind: 'ok-new-nonce', nonce: 'as-fresh-1' }], tokenLifetime: 2 },
-      plan: [['tools/list'], ['ping'], ['tools/call']],
+      as: { tokenRequests: [{ kind: 'ok-new-nonce', nonce: 'as-fresh-1' }] },
+      mcp: { post: [{ kind: 'ok' }, { kind: 'invalid-token' }] },
     }),
   },
   'as-invalid-dpop-proof': {

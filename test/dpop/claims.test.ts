@@ -60,7 +60,12 @@ describe('claimProblems (RFC 9449 §4.2, §4.3)', () => {
     ['iat too far ahead', { ...GOOD, iat: NOW + 301 }, ['iat-out-of-window']],
     ['everything missing', {}, ['jti-missing', 'htm-missing', 'htu-missing', 'iat-missing']],
   ])('%s', (_why, claims, expected) => {
-    expect(codes(claims)).toEqual(expected);
+    const problems = claimProblems(claims, EXPECTED);
+    expect(problems.map((problem) => problem.code)).toEqual(expected);
+    for (const problem of problems) {
+      // Each message names the claim it is about.
+      expect(problem.message).toMatch(new RegExp(`^${problem.code.split('-')[0] ?? ''} claim `));
+    }
   });
 
   it('accepts iat exactly at the window edges, and non-integer iat', () => {
@@ -78,8 +83,18 @@ describe('claimProblems (RFC 9449 §4.2, §4.3)', () => {
   it('explains each problem in its message', () => {
     const [problem] = claimProblems({ ...GOOD, iat: NOW - 400 }, EXPECTED);
     expect(problem?.message).toBe('iat claim 1699999600 is 400s in the past (window ±300s)');
+    const [future] = claimProblems({ ...GOOD, iat: NOW + 301 }, EXPECTED);
+    expect(future?.message).toBe('iat claim 1700000301 is 301s in the future (window ±300s)');
     const [htm] = claimProblems({ ...GOOD, htm: 'post' }, EXPECTED);
     expect(htm?.message).toBe('htm claim "post" does not match the request method "POST"');
+    const [htu] = claimProblems({ ...GOOD, htu: 42 }, EXPECTED);
+    expect(htu?.message).toBe('htu claim is not a string: 42');
+    const [iat] = claimProblems({ ...GOOD, iat: null }, EXPECTED);
+    expect(iat?.message).toBe('iat claim is not a number: null');
+    const [jti] = claimProblems({ ...GOOD, jti: '' }, EXPECTED);
+    expect(jti?.message).toBe('jti claim is an empty string');
+    const [query] = claimProblems({ ...GOOD, htu: 'https://as.example.com/token?x' }, EXPECTED);
+    expect(query?.message).toBe('htu claim "https://as.example.com/token?x" has a query or fragment (RFC 9449 §4.2 excludes them)');
   });
 
   describe('htu is compared after RFC 3986 normalization', () => {

@@ -19,6 +19,7 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
     // §6.2.2.2 unreserved characters decoded
     ['https://h/%7euser/%41%62%2D%2e%5F', 'https://h/~user/Ab-._'],
     ['https://%65xample.com/', 'https://example.com/'],
+    ['https://A%2fB.example/', 'https://a%2Fb.example/'],
     // §6.2.2.3 dot segments, also percent-encoded ones
     ['https://h/a/./b/../c', 'https://h/a/c'],
     ['https://h/a/%2E%2e/b', 'https://h/b'],
@@ -30,6 +31,7 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
     ['https://h:/', 'https://h/'],
     ['https://h', 'https://h/'],
     ['https://h:0443/', 'https://h/'],
+    ['https://h:00443/', 'https://h/'],
     // other ports are kept
     ['http://h:443/', 'http://h:443/'],
     ['https://h:8443/mcp', 'https://h:8443/mcp'],
@@ -41,6 +43,8 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
     ['https://h#frag', 'https://h/'],
     // userinfo kept, hex normalized, case kept
     ['https://User%3a@h/', 'https://User%3A@h/'],
+    // RFC 3986 §6.2.3: an empty component keeps its delimiter
+    ['https://@h/', 'https://@h/'],
   ])('%s → %s', (input, expected) => {
     expect(normalizeHttpUri(input)).toBe(expected);
   });
@@ -54,6 +58,8 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
     ['non-numeric port', 'https://h:44x/'],
     ['two colons', 'https://h:1:2/'],
     ['space in path', 'https://h/a b'],
+    ['space in the query', 'https://h/mcp?a b'],
+    ['invalid userinfo', 'https://a[b@h/'],
     ['non-ASCII host', 'https://exämple.com/'],
     ['malformed percent-encoding', 'https://h/%zz'],
     ['truncated percent-encoding', 'https://h/%4'],
@@ -137,6 +143,7 @@ describe('query and fragment helpers', () => {
     expect(hasQueryOrFragment('https://h/mcp#')).toBe(true);
     expect(hasQueryOrFragment('https://h/mcp?a=1#b')).toBe(true);
     expect(hasQueryOrFragment(42 as unknown as string)).toBe(false);
+    expect(hasQueryOrFragment(['a?b'] as unknown as string)).toBe(false);
   });
 
   it('stripQueryAndFragment cuts at the first "?" or "#"', () => {

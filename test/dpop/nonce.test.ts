@@ -83,6 +83,12 @@ describe('NonceBook (RFC 9449 §8, §8.2, §11.3)', () => {
     expect(book.wasIssued('n3')).toBe(false);
   });
 
+  it('treats a missing initial nonce as none', () => {
+    const book = new NonceBook(undefined as unknown as null);
+    expect(book.current).toBeNull();
+    expect(book.accepts('x')).toBe(true);
+  });
+
   it('records every issue in order, repeats included', () => {
     const book = new NonceBook('a');
     book.issue('b');

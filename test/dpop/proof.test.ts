@@ -244,8 +244,10 @@ describe('inspectProof: structural problems', () => {
     ['a JSON array', b64([1, 2])],
     ['a JSON string', b64('"dpop+jwt"')],
     ['JSON null', b64('null')],
-    ['invalid UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]).toString('base64url')],
-    ['an impossible base64url length', 'eyJhIjoxfQx'],
+    // Decoded leniently, the lone 0xFF would become U+FFFD inside a valid JSON string.
+    ['invalid UTF-8', Buffer.concat([Buffer.from('{"typ":"'), Buffer.from([0xff]), Buffer.from('"}')]).toString('base64url')],
+    // Node would decode "e30g" ('{} ') and ignore the trailing character.
+    ['of an impossible base64url length', 'e30gA'],
   ])('header is %s', async (_why, headerPart) => {
     const o = await observe(`${headerPart}.${b64(CLAIMS)}.c2ln`);
     expect(o.problems).toEqual(['header: not a base64url-encoded JSON object']);
@@ -287,6 +289,7 @@ describe('inspectProof: structural problems', () => {
       'typ: expected dpop+jwt, got DPoP+JWT (same media type per RFC 7515 §4.1.9, but RFC 9449 requires exactly dpop+jwt)',
     ],
     ['with a space', 'dpop+jwt ', 'typ: expected dpop+jwt, got "dpop+jwt "'],
+    ['very long', 'x'.repeat(100), `typ: expected dpop+jwt, got "${'x'.repeat(60)}...`],
   ])('typ %s', async (_why, typ, problem) => {
     const header = dpopHeader();
     if (typ === undefined) delete header['typ'];
@@ -390,7 +393,7 @@ describe('inspectProof: structural problems', () => {
     const p384 = ecKeys('P-384');
     const o = await observe(signed('ES384', p384.privateKey, dpopHeader({ alg: 'ES256', jwk: p384.jwk })));
     expect(o.problems).toHaveLength(1);
-    expect(o.problems[0]).toMatch(/^signature: cannot be verified \(/);
+    expect(o.problems[0]).toMatch(/^signature: cannot be verified \(key does not fit alg ES256: .+\)$/);
     expect(o.signatureValid).toBe(false);
     expect(o.jkt).toBe(await calculateJwkThumbprint(p384.jwk, 'sha256'));
   });
@@ -398,7 +401,26 @@ describe('inspectProof: structural problems', () => {
   it('unknown critical header parameter', async () => {
     const o = await observe(signed('ES256', P256.privateKey, dpopHeader({ crit: ['x-ext'], 'x-ext': 1 })));
     expect(o.problems).toHaveLength(1);
-    expect(o.problems[0]).toMatch(/^signature: cannot be verified \(/);
+    expect(o.problems[0]).toMatch(/^signature: cannot be verified \(.*x-ext.*\)$/);
+
+    const k1 = ecKeys('secp256k1');
+    const es256k = signed('ES256K', k1.privateKey, dpopHeader({ alg: 'ES256K', jwk: k1.jwk, crit: ['x-ext'], 'x-ext': 1 }));
+    expect((await observe(es256k)).problems).toEqual([
+      'signature: cannot be verified ("crit" header parameter is not supported)',
+    ]);
+  });
+
+  it('ES256K with a key on another curve', async () => {
+    const o = await observe(signed('ES256', P256.privateKey, dpopHeader({ alg: 'ES256K' })));
+    expect(o.problems).toEqual(['signature: cannot be verified (ES256K requires curve secp256k1)']);
+  });
+
+  it('accepts every registered asymmetric alg name (RFC 9449 §4.2)', async () => {
+    for (const alg of ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'ES256K', 'EdDSA', 'Ed25519']) {
+      const o = await observe(signed('ES256', P256.privateKey, dpopHeader({ alg })));
+      expect(o.problems.filter((problem) => problem.startsWith('alg:'))).toEqual([]);
+      expect(o.signatureValid).toBe(alg === 'ES256');
+    }
   });
 
   it.each([
@@ -454,6 +476,7 @@ describe('inspectProof: hostile input', () => {
   it('does not throw on values of the wrong type', async () => {
     const o = await inspectProof([42 as unknown as string]);
     expect(o?.problems).toEqual(['jws: not a compact JWS (expected three base64url parts)']);
+    expect(o?.raw).toBe('');
     expect(await inspectProof(null as unknown as string[])).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { jwkThumbprint } from '../../src/dpop/thumbprint.ts';
+import { jwkThumbprint, privateJwkMembers, publicKeyMaterial } from '../../src/dpop/thumbprint.ts';
 
 /** RFC 7638 §3.1: the example RSA key and its SHA-256 thumbprint. */
 const RFC7638_KEY = {
@@ -91,5 +91,38 @@ describe('jwkThumbprint (RFC 7638)', () => {
 
   it.each([null, undefined, 'jwk', 42, true, [], [RFC9449_KEY]])('returns null for %j', async (value) => {
     expect(await jwkThumbprint(value)).toBeNull();
+  });
+});
+
+describe('publicKeyMaterial and privateJwkMembers', () => {
+  it('keeps kty and the RFC 7638 required members only', () => {
+    expect(publicKeyMaterial({ ...RFC9449_KEY, kid: 'k', use: 'enc', d: 'AQAB' })).toEqual(RFC9449_KEY);
+    expect(publicKeyMaterial({ kty: 'OKP', crv: 'Ed25519', x: 'AAAA', alg: 'EdDSA' })).toEqual({ kty: 'OKP', crv: 'Ed25519', x: 'AAAA' });
+    expect(publicKeyMaterial({ kty: 'RSA', n: 'AQAB', e: 'AQAB', alg: 'RS256' })).toEqual({ kty: 'RSA', n: 'AQAB', e: 'AQAB' });
+  });
+
+  it.each([
+    ['not an object', 'jwk'],
+    ['null', null],
+    ['an array', [RFC9449_KEY]],
+    ['kty oct', { kty: 'oct', k: 'AAAA' }],
+    ['kty missing', { crv: 'P-256', x: 'AAAA', y: 'AAAA' }],
+    ['kty not a string', { kty: 1, crv: 'P-256', x: 'AAAA', y: 'AAAA' }],
+    ['kty from the prototype chain', { kty: 'toString' }],
+    ['a member not a string', { ...RFC9449_KEY, y: 1 }],
+    ['an empty member', { ...RFC9449_KEY, x: '' }],
+    ['a member that is not base64url', { ...RFC9449_KEY, x: 'a+b/' }],
+    ['an oversized member', { kty: 'RSA', e: 'AQAB', n: 'A'.repeat(4097) }],
+  ])('is null for %s', (_why, jwk) => {
+    expect(publicKeyMaterial(jwk)).toBeNull();
+  });
+
+  it('accepts members up to the size limit', () => {
+    expect(publicKeyMaterial({ kty: 'RSA', e: 'AQAB', n: 'A'.repeat(4096) })).not.toBeNull();
+  });
+
+  it('lists private members in a stable order', () => {
+    expect(privateJwkMembers({ ...RFC9449_KEY })).toEqual([]);
+    expect(privateJwkMembers({ qi: 'x', k: 'x', d: 'x', oth: [] })).toEqual(['d', 'qi', 'oth', 'k']);
   });
 });
