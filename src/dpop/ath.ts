@@ -11,6 +11,5 @@ import { createHash } from 'node:crypto';
  * which is identical for ASCII and never throws.
  */
 export function accessTokenHash(accessToken: string): string {
-  const text = typeof accessToken === 'string' ? accessToken : String(accessToken);
-  return createHash('sha256').update(text, 'utf8').digest('base64url');
+  return createHash('sha256').update(accessToken, 'utf8').digest('base64url');
 }
