@@ -114,7 +114,7 @@ export const CHECKS = [
     id: 'sep-1932-client-unique-jti',
     name: 'DpopUniqueJti',
     level: 'MUST',
-    description: 'No jti is sent twice across both servers and the whole run (a retry after 429/503 is judged by sep-1932-client-fresh-proof-on-retry instead).',
+    description: 'No jti is sent twice across both servers and the whole run (a retry after 429/503 is judged by sep-1932-client-fresh-proof-on-retry instead); a jti too short to carry 96 random bits is a WARNING.',
     why: 'Each HTTP request requires a unique proof (RFC 9449 §4, §11.1); servers reject replays.',
     fix: 'Generate jti with at least 96 bits of randomness (or a UUIDv4) for every proof.',
     specReferences: [rfc9449('4', 'section-4'), rfc9449('11.1', 'section-11.1')],

@@ -46,6 +46,17 @@ export const PRESETS = {
     description: 'The MCP server demands a nonce, then rotates it on the initialize response (RFC 9449 §9, §8.2).',
     schedule: scheduleWith({ mcp: { initialNonce: 'rs-old', post: [{ kind: 'ok-new-nonce', nonce: 'rs-new' }] } }),
   },
+  'rs-concurrent-rotation': {
+    description: 'Concurrent requests while the MCP server demands a nonce and rotates it once per step, on a success and on a challenge (RFC 9449 §9, §8.2).',
+    schedule: scheduleWith({
+      mcp: {
+        initialNonce: 'cc-0',
+        // initialize, notifications/initialized, then one rotation inside each concurrent step.
+        post: [{ kind: 'ok' }, { kind: 'ok' }, { kind: 'ok-new-nonce', nonce: 'cc-1' }, { kind: 'ok' }, { kind: 'ok' }, { kind: 'ok' }, { kind: 'use-dpop-nonce', nonce: 'cc-2' }],
+      },
+      plan: [['tools/list', 'tools/call', 'ping'], ['tools/call', 'tools/list'], ['ping']],
+    }),
+  },
   'rs-endless-nonce': {
     description: 'The MCP server challenges every authenticated request with a new nonce: the client must give up (bounded retries).',
     schedule: scheduleWith({ mcp: { then: { kind: 'use-dpop-nonce', noncePrefix: 'rs-endless-' } } }),

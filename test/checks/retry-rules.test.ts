@@ -19,13 +19,24 @@ describe('sep-1932-client-unique-jti', () => {
 
   it('leaves a resend after 503 to fresh-proof-on-retry (WARNING there, not a failure here)', () => {
     const b = new TraceBuilder();
-    withToken(b);
-    b.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'same' }, status: 503, key: 'x' });
-    b.add({ at: 30, done: 40, token: 'AT1', proof: { jti: 'same' }, key: 'x' });
+    b.add({ server: 'as', at: 0, done: 1, proof: { jti: 'as-jti-0123456789' }, issuesToken: 'AT2' });
+    b.add({ at: 10, done: 20, token: 'AT2', proof: { jti: 'same-jti-0123456789' }, status: 503, key: 'x' });
+    b.add({ at: 30, done: 40, token: 'AT2', proof: { jti: 'same-jti-0123456789' }, key: 'x' });
     const input = b.input();
     expect(uniqueJti(input).status).toBe('SUCCESS');
     expect(freshProof(input).status).toBe('SUCCESS');
     expect(freshProofOnRetry(input).status).toBe('WARNING');
+  });
+});
+
+describe('sep-1932-client-unique-jti entropy', () => {
+  it('warns on a jti too short for 96 random bits and accepts 12 characters and more', () => {
+    const short = new TraceBuilder();
+    short.add({ server: 'as', at: 0, done: 1, proof: { jti: 'abcdefghijk' }, issuesToken: 'AT1' });
+    expect(uniqueJti(short.input())).toMatchObject({ status: 'WARNING', evidence: [0] });
+    const long = new TraceBuilder();
+    long.add({ server: 'as', at: 0, done: 1, proof: { jti: 'abcdefghijkl' }, issuesToken: 'AT1' });
+    expect(uniqueJti(long.input()).status).toBe('SUCCESS');
   });
 });
 
