@@ -63,6 +63,9 @@ const scheduleSchema = z.strictObject({
   plan: z.array(z.array(z.enum(['tools/list', 'tools/call', 'ping', 'resources/list', 'prompts/list'])).min(1).max(10)).max(50),
 });
 
+/** Most MCP calls a plan may ask for in one run. */
+export const MAX_PLANNED_CALLS = 100;
+
 /** Every nonce a schedule names, so they can be told apart in a trace. */
 function namedNonces(s: Schedule): string[] {
   const list: string[] = [];
@@ -83,6 +86,9 @@ export function parseSchedule(input: unknown): Schedule {
   if (!result.success) throw new ScheduleError(`invalid schedule:\n${z.prettifyError(result.error)}`);
   const schedule = result.data as Schedule;
   if (schedule.as.tokenPath === schedule.mcp.path) throw new ScheduleError('invalid schedule: as.tokenPath and mcp.path must differ');
+  // Keeps a conformant client well below the per-run request cap, so hitting it always means a storm.
+  const planned = schedule.plan.reduce((n, step) => n + step.length, 0);
+  if (planned > MAX_PLANNED_CALLS) throw new ScheduleError(`invalid schedule: the plan has ${planned} calls; at most ${MAX_PLANNED_CALLS}`);
   const nonces = namedNonces(schedule);
   const dup = nonces.find((n, i) => nonces.indexOf(n) !== i);
   if (dup !== undefined) throw new ScheduleError(`invalid schedule: nonce ${JSON.stringify(dup)} is used twice; every nonce must be distinct`);

@@ -83,6 +83,8 @@ describe('claimProblems (RFC 9449 §4.2, §4.3)', () => {
   it('explains each problem in its message', () => {
     const [problem] = claimProblems({ ...GOOD, iat: NOW - 400 }, EXPECTED);
     expect(problem?.message).toBe('iat claim 1699999600 is 400s in the past (window ±300s)');
+    const [long] = claimProblems({ ...GOOD, htm: 'P'.repeat(100) }, EXPECTED);
+    expect(long?.message).toBe(`htm claim "${'P'.repeat(76)}... does not match the request method "POST"`);
     const [future] = claimProblems({ ...GOOD, iat: NOW + 301 }, EXPECTED);
     expect(future?.message).toBe('iat claim 1700000301 is 301s in the future (window ±300s)');
     const [htm] = claimProblems({ ...GOOD, htm: 'post' }, EXPECTED);

@@ -290,6 +290,10 @@ describe('inspectProof: structural problems', () => {
     ],
     ['with a space', 'dpop+jwt ', 'typ: expected dpop+jwt, got "dpop+jwt "'],
     ['very long', 'x'.repeat(100), `typ: expected dpop+jwt, got "${'x'.repeat(60)}...`],
+    ['64 printable characters', 'x'.repeat(64), `typ: expected dpop+jwt, got ${'x'.repeat(64)}`],
+    ['62 characters with a space', `${'x'.repeat(61)} `, `typ: expected dpop+jwt, got "${'x'.repeat(61)} "`],
+    ['with a leading space', ' dpop+jwt', 'typ: expected dpop+jwt, got " dpop+jwt"'],
+    ['with application/ inside', 'dpop+application/jwt', 'typ: expected dpop+jwt, got dpop+application/jwt'],
   ])('typ %s', async (_why, typ, problem) => {
     const header = dpopHeader();
     if (typ === undefined) delete header['typ'];

@@ -32,6 +32,7 @@ describe('parseSchedule', () => {
     ['a nonce used twice', scheduleWith({ as: { initialNonce: 'n' }, mcp: { initialNonce: 'n' } }), /"n" is used twice/],
     ['a then-prefix that could repeat a listed nonce', scheduleWith({ mcp: { then: { kind: 'use-dpop-nonce', noncePrefix: 'n' }, post: [{ kind: 'use-dpop-nonce', nonce: 'n0' }] } }), /noncePrefix "n"/],
     ['not an object at all', 'schedule', /invalid schedule/],
+    ['a plan of more than 100 calls', scheduleWith({ plan: Array.from({ length: 11 }, () => Array(10).fill('ping')) }), /110 calls; at most 100/],
   ])('rejects %s with a message naming it', (_name, input, message) => {
     expect(() => parseSchedule(input)).toThrow(ScheduleError);
     expect(() => parseSchedule(input)).toThrow(message);
