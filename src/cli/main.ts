@@ -49,6 +49,11 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
 export async function main(argv: readonly string[]): Promise<number> {
   const interrupted = new AbortController();
   installSignalHandlers();
+  // An in-process client may leave a promise rejecting after its run (e.g. a
+  // background stream whose server is gone): report it, do not crash the tool.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`dpop-fuzz: ignoring an unhandled rejection from an in-process client: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+  });
   const unregister = onCleanup(() => interrupted.abort());
   try {
     return await dispatch(argv, interrupted.signal);
