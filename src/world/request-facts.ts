@@ -76,9 +76,21 @@ async function readBody(request: Request): Promise<{ text: string; tooLarge: boo
   if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return { text: '', tooLarge: false };
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) return { text: '', tooLarge: true };
-  const buf = await request.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) return { text: '', tooLarge: true };
-  return { text: new TextDecoder().decode(buf), tooLarge: false };
+  // Read chunk by chunk: a chunked body without Content-Length must not be buffered without bound.
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return { text: '', tooLarge: true };
+    }
+    chunks.push(value);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
 }
 
 /**
