@@ -24,7 +24,7 @@ export const freshProof: CheckFn = ({ trace, options }) => {
     const jti = jtiClaim(e);
     if (jti !== null) {
       const earlier = seen.get(jti);
-      if (earlier !== undefined && !exempt.has(e.seq)) problems.push(`replays the proof of #${earlier} (jti ${JSON.stringify(jti)})`);
+      if (earlier !== undefined && !exempt.has(e.seq)) problems.push(`reuses the jti ${JSON.stringify(jti)} of #${earlier}, so it is no fresh proof`);
       if (earlier === undefined) seen.set(jti, e.seq);
     }
     if (problems.length > 0) bad.push({ seq: e.seq, problem: problems.join('; ') });
