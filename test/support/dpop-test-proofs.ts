@@ -10,6 +10,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { base64url, calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair } from 'jose';
 import type { CryptoKey, JWK } from 'jose';
+import type { Schedule } from '../../src/schedule/types.ts';
+import type { World } from '../../src/world/world.ts';
 
 /** Only what the helpers need from a running world (`src/world/world.ts`). */
 export interface WorldUrls {
@@ -258,4 +260,12 @@ export async function readRpc(res: Response): Promise<Record<string, unknown>> {
   const data = text.split('\n').find((line) => line.startsWith('data:'));
   if (data === undefined) throw new Error(`no SSE data in ${JSON.stringify(text.slice(0, 200))}`);
   return JSON.parse(data.slice('data:'.length)) as Record<string, unknown>;
+}
+
+/** A running world with a registered client, its key and a DPoP-bound access token. */
+export interface ReadyWorld {
+  readonly w: World;
+  readonly schedule: Schedule;
+  readonly key: TestKey;
+  readonly token: string;
 }

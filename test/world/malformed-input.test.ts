@@ -12,18 +12,13 @@ import { scheduleWith } from '../../src/schedule/defaults.ts';
 import type { Schedule } from '../../src/schedule/types.ts';
 import type { ClientOutcome, TraceEntry } from '../../src/trace/types.ts';
 import { startWorld, type World } from '../../src/world/world.ts';
-import { buildProof, createTestKey, initializeMessage, mcpHtu, mcpInitialize, obtainToken, type TestKey } from '../support/dpop-test-proofs.ts';
+import { buildProof, createTestKey, initializeMessage, mcpHtu, mcpInitialize, obtainToken, type ReadyWorld, type TestKey } from '../support/dpop-test-proofs.ts';
 
 const FAILED_CLIENT: ClientOutcome = { exitCode: 1, signal: null, timedOut: false, stdout: '', stderr: '', durationMs: 1 };
 const MCP_PROOF_CHECK = 'sep-1932-client-fresh-proof';
 const TOKEN_PROOF_CHECK = 'sep-1932-client-token-request-proof';
 
-interface Ready {
-  readonly w: World;
-  readonly schedule: Schedule;
-  readonly key: TestKey;
-  readonly token: string;
-}
+type Ready = ReadyWorld;
 
 let world: World | undefined;
 

@@ -11,16 +11,11 @@ import { scheduleWith } from '../../src/schedule/defaults.ts';
 import type { Schedule } from '../../src/schedule/types.ts';
 import type { TraceEntry } from '../../src/trace/types.ts';
 import { startWorld, type World, type WorldOptions } from '../../src/world/world.ts';
-import { createTestKey, mcpHtu, mcpInitialize, mcpRequest, obtainToken, readRpc, type TestKey } from '../support/dpop-test-proofs.ts';
+import { createTestKey, mcpHtu, mcpInitialize, mcpRequest, obtainToken, readRpc, type ReadyWorld, type TestKey } from '../support/dpop-test-proofs.ts';
 
 type SchedulePatch = Parameters<typeof scheduleWith>[0];
 
-interface Ready {
-  readonly w: World;
-  readonly schedule: Schedule;
-  readonly key: TestKey;
-  readonly token: string;
-}
+type Ready = ReadyWorld;
 
 let world: World | undefined;
 /** The servers' clock: pinned, and moved only by the tests. */
