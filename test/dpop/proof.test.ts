@@ -6,6 +6,7 @@ import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { athProblem } from '../../src/dpop/claims.ts';
 import { inspectProof, MAX_PROOF_LENGTH } from '../../src/dpop/proof.ts';
+import { RFC9449_JKT, RFC9449_KEY } from './rfc9449-vectors.ts';
 
 // ---------------------------------------------------------------------------
 // Published examples from RFC 9449 (wrapped as in the RFC, joined here).
@@ -45,14 +46,8 @@ const RFC_RESOURCE_PROOF =
 
 const RFC_ACCESS_TOKEN = 'Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU';
 
-const RFC_JWK = {
-  kty: 'EC',
-  x: 'l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs',
-  y: '9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA',
-  crv: 'P-256',
-};
-/** RFC 9449 §6.1: thumbprint of the example key. */
-const RFC_JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
+const RFC_JWK = RFC9449_KEY;
+const RFC_JKT = RFC9449_JKT;
 
 // ---------------------------------------------------------------------------
 // Helpers: proofs with arbitrary (also wrong) headers, signed with node:crypto

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { jwkThumbprint, privateJwkMembers, publicKeyMaterial } from '../../src/dpop/thumbprint.ts';
+import { RFC9449_JKT, RFC9449_KEY } from './rfc9449-vectors.ts';
 
 /** RFC 7638 §3.1: the example RSA key and its SHA-256 thumbprint. */
 const RFC7638_KEY = {
@@ -16,14 +17,6 @@ const RFC7638_KEY = {
 };
 const RFC7638_THUMBPRINT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
 
-/** RFC 9449 §4.1/§4.2: the EC P-256 key of the example proofs; §6.1 example jkt. */
-const RFC9449_KEY = {
-  kty: 'EC',
-  x: 'l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs',
-  y: '9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA',
-  crv: 'P-256',
-};
-const RFC9449_JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
 
 describe('jwkThumbprint (RFC 7638)', () => {
   it('matches the RFC 7638 §3.1 example', async () => {
