@@ -53,6 +53,40 @@ export type McpThen =
 /** Which challenges a 401 from the MCP server carries (RFC 9110 §11.6.1, RFC 9449 §7.2). */
 export type ChallengeSchemes = 'DPoP' | 'DPoP+Bearer' | 'Bearer';
 
+/**
+ * How the MCP server spells its `WWW-Authenticate` challenges. Every variant
+ * is valid per RFC 9110 §11.6.1 and RFC 6750 §3, so a client that parses the
+ * header properly reads the same challenge from all of them.
+ */
+export interface ChallengeFormat {
+  /** Spelling of the DPoP scheme name (RFC 9110 §11.1: case-insensitive). */
+  readonly schemeCase: 'DPoP' | 'dpop' | 'DPOP';
+  /** `error` before or after the other auth-params (order is not significant). */
+  readonly errorFirst: boolean;
+  /** `error=use_dpop_nonce` as a token instead of a quoted-string (RFC 9110 §11.2: auth-param = token BWS "=" BWS ( token / quoted-string )). */
+  readonly bareError: boolean;
+  /** Optional whitespace around `=` and after commas (RFC 9110 §5.6.1 OWS / §11.2 BWS). */
+  readonly spaced: boolean;
+  /** An unknown auth-param the client must ignore (RFC 9110 §11.2). */
+  readonly extraParam: boolean;
+  /** With `challenge: 'DPoP+Bearer'`: the Bearer challenge comes first. */
+  readonly bearerFirst: boolean;
+  /** With `challenge: 'DPoP+Bearer'`: one header field per challenge instead of one comma-joined field (RFC 9110 §5.3). */
+  readonly separateHeaders: boolean;
+}
+
+/**
+ * How access tokens look (RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT /
+ * "-" / "." / "_" / "~" / "+" / "/" ) *"="). `opaque` tokens are
+ * `${stem}${n}${"=".repeat(padding)}` so they use every b64token character.
+ */
+export type AccessTokenFormat =
+  | { readonly kind: 'jwt' }
+  | { readonly kind: 'opaque'; readonly stem: string; readonly padding: 0 | 1 | 2 };
+
+/** A same-origin redirect in front of an endpoint (RFC 9110 §15.4.8, §15.4.9: method and body are kept). */
+export type Redirect = 307 | 308 | null;
+
 export interface AuthServerSchedule {
   /** `dpop_signing_alg_values_supported` in the RFC 8414 metadata (RFC 9449 §5.1). */
   readonly algs: readonly string[];
@@ -60,6 +94,12 @@ export interface AuthServerSchedule {
   readonly tokenType: string;
   /** Path of the token endpoint, e.g. `/token`. */
   readonly tokenPath: string;
+  /** Query string on the token endpoint URL in the metadata (without `?`), or null (RFC 8414 §2 allows it; htu excludes it, RFC 9449 §4.2). */
+  readonly tokenQuery: string | null;
+  /** The advertised token endpoint answers with this redirect to `${tokenPath}/moved`, which serves tokens. */
+  readonly tokenRedirect: Redirect;
+  /** Shape of the issued access tokens. */
+  readonly accessTokens: AccessTokenFormat;
   /** Demand this nonce from the very first token request (RFC 9449 §8). */
   readonly initialNonce: NonceValue | null;
   /** Actions for the accepted token requests, in order. */
@@ -87,13 +127,23 @@ export interface McpServerSchedule {
   readonly then: McpThen;
   /** Challenges offered in `WWW-Authenticate` on every 401. */
   readonly challenge: ChallengeSchemes;
+  /** How the challenges are spelled. */
+  readonly challengeFormat: ChallengeFormat;
+  /** `dpop_bound_access_tokens_required` in the RFC 9728 resource metadata (RFC 9449 §5.2); null = absent. */
+  readonly boundTokensRequired: boolean | null;
+  /** The advertised MCP URL answers with this redirect to `${path}/moved` (query kept), which serves MCP. */
+  readonly redirect: Redirect;
 }
 
 /** MCP methods a client may be asked to call in a plan step. */
 export type PlanMethod = 'tools/list' | 'tools/call' | 'ping' | 'resources/list' | 'prompts/list';
 
+/** Whether the two servers share one origin (RFC 6454) or listen on two. */
+export type Topology = 'separate-origins' | 'same-origin';
+
 export interface Schedule {
   readonly version: 1;
+  readonly topology: Topology;
   readonly as: AuthServerSchedule;
   readonly mcp: McpServerSchedule;
   /**
@@ -101,4 +151,10 @@ export interface Schedule {
    * steps run in order, the methods inside a step concurrently.
    */
   readonly plan: readonly (readonly PlanMethod[])[];
+  /**
+   * Milliseconds each server holds the response to the n-th request it
+   * receives in arrival order across both servers (index = trace `seq`);
+   * past the end, 0. Reorders the answers to concurrent requests.
+   */
+  readonly responseDelays: readonly number[];
 }
