@@ -4,6 +4,9 @@ import { ScheduleError } from '../schedule/validate.ts';
 import { CHECK_HELP, checkCommand } from './commands/check.ts';
 import { LIST_HELP, listCommand } from './commands/list.ts';
 import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
+import { REPLAY_HELP, replayCommand } from './commands/replay.ts';
+import { RUN_HELP, runCommand } from './commands/run.ts';
+import { CorpusError } from '../corpus/entry.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clients
@@ -11,6 +14,8 @@ const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clie
 Usage: dpop-fuzz <command> [options]
 
 Commands:
+  run       fuzz a client: thousands of generated schedules, shrunk reports
+  replay    re-run the schedule(s) of a report or corpus file
   check     run a client once against a schedule and judge it
   list      print the check catalogue
   presets   list the named schedules
@@ -19,7 +24,7 @@ Commands:
 Run 'dpop-fuzz help <command>' for its options.
 Exit status: 0 clean, 1 violation found, 2 usage or infrastructure error.`;
 
-const HELPS: Record<string, string> = { check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP };
+const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP };
 
 async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
@@ -36,6 +41,12 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
     case 'check':
       if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'check'], signal);
       return checkCommand(rest, signal);
+    case 'run':
+      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'run'], signal);
+      return runCommand(rest, signal);
+    case 'replay':
+      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'replay'], signal);
+      return replayCommand(rest, signal);
     case 'list':
       return listCommand(rest);
     case 'presets':
@@ -58,7 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await dispatch(argv, interrupted.signal);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError) {
+    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError || err instanceof CorpusError) {
       process.stderr.write(`dpop-fuzz: ${err.message}\n`);
     } else {
       const detail = process.env.DPOP_FUZZ_DEBUG ? (err as Error).stack : (err as Error)?.message ?? String(err);

@@ -1,0 +1,212 @@
+import { randomInt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_JUDGE_OPTIONS } from '../../checks/types.ts';
+import { onCleanup } from '../../driver/cleanup.ts';
+import type { ClientTarget } from '../../driver/types.ts';
+import { CORPUS_FORMAT } from '../../corpus/entry.ts';
+import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
+import type { FuzzReport } from '../../report/types.ts';
+import { writeReport } from '../../report/write.ts';
+import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz } from '../../runner/fuzz.ts';
+import { formatStatistics } from '../../runner/statistics.ts';
+import { quoteShellArg } from '../../driver/shell-quote.ts';
+import { defaultOutDir, writeJson } from '../output-dir.ts';
+import { intFlag, parseFlags } from '../parse-flags.ts';
+import { createProgressDisplay } from '../progress.ts';
+import { UsageError } from '../usage-error.ts';
+import { VERSION } from '../version.ts';
+import { describeTarget, parseCheckIds, parseProfile, parseTarget } from './check.ts';
+import { parseDuration } from '../parse-duration.ts';
+
+export const RUN_HELP = `Usage: dpop-fuzz run (--command "<cmd>" | --module <path>) [options]
+
+Fuzzes the client: generates schedules (nonce challenges and rotations,
+errors, token and URL shapes, challenge spellings, redirects, topologies,
+concurrent plans, response delays), runs the client against each, judges
+every run, shrinks the first failure to a minimal schedule, replays it to
+tell bugs from flakes, and writes report.json, report.md and a corpus entry.
+
+Client (exactly one):
+  --command "<cmd>"   shell command; the MCP server URL is appended as the last
+                      argument (MCP conformance client contract)
+  --module <path>     JS/TS module exporting runClient(serverUrl, options)
+
+Options:
+  --runs <n>          schedules to generate (default: ${DEFAULT_RUNS})
+  --seed <n>          fast-check seed; the same seed and --workers give the
+                      same schedules (default: random, printed)
+  --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
+  --workers <n>       searches run side by side (default: CPU count for
+                      --command, 2 for --module)
+  --out <dir>         report folder (default: results/run-<time>)
+  --corpus <dir>      corpus folder: its schedules are tried first and new
+                      counterexamples are saved there (default: corpus)
+  --no-corpus         neither read nor write a corpus
+  --confirm <k>       replays of a shrunk counterexample (default: ${DEFAULT_CONFIRMATIONS})
+  --max-shrink-runs <n>  client runs spent shrinking one counterexample
+                      (default: ${DEFAULT_MAX_SHRINK_RUNS})
+  --timeout <ms>      per client run (default: 20000)
+  --profile <name>    sep-1932 (default) or rfc9449
+  --checks <ids>      comma-separated check IDs to judge (default: all)
+  --max-retries <n>   consecutive retries that count as a storm (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
+  --fail-on <level>   failure (default: MUST checks) or warning (SHOULD
+                      checks count too)
+  --quiet             no progress and no statistics
+
+Exit status: 0 no FAILURE found, 1 a FAILURE was found (report written),
+2 usage or infrastructure error, 130 interrupted (report written).`;
+
+/** The client flags of a replay command line for this target. */
+export function targetFlags(target: ClientTarget): string {
+  return target.kind === 'command' ? `--command ${quoteShellArg(target.command)}` : target.kind === 'module' ? `--module ${quoteShellArg(target.path)}` : `--function ${quoteShellArg(target.name)}`;
+}
+
+/** The corpus `client` field for a target: the command, or `module:<path>`. */
+export function corpusClient(target: ClientTarget): string {
+  return target.kind === 'command' ? target.command : target.kind === 'module' ? `module:${target.path}` : target.name;
+}
+
+export async function runCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
+  const flags = parseFlags('run', args, {
+    command: { type: 'string' },
+    module: { type: 'string' },
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    'time-limit': { type: 'string' },
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    corpus: { type: 'string' },
+    'no-corpus': { type: 'boolean' },
+    confirm: { type: 'string' },
+    'max-shrink-runs': { type: 'string' },
+    timeout: { type: 'string' },
+    profile: { type: 'string' },
+    checks: { type: 'string' },
+    'max-retries': { type: 'string' },
+    'fail-on': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  const failOn = flags['fail-on'] ?? 'failure';
+  if (failOn !== 'failure' && failOn !== 'warning') throw new UsageError(`--fail-on must be failure or warning, got ${JSON.stringify(failOn)}`);
+  const target = parseTarget(flags.command, flags.module);
+  const profile = parseProfile(flags.profile);
+  const checks = parseCheckIds(flags.checks);
+  const runs = intFlag('runs', flags.runs, DEFAULT_RUNS);
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
+  const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 2);
+  const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
+  const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
+  const maxShrinkRuns = intFlag('max-shrink-runs', flags['max-shrink-runs'], DEFAULT_MAX_SHRINK_RUNS, 0);
+  const timeoutMs = intFlag('timeout', flags.timeout, 20_000, 100);
+  const maxRetries = intFlag('max-retries', flags['max-retries'], DEFAULT_JUDGE_OPTIONS.maxRetries, 0);
+  if (flags['no-corpus'] && flags.corpus !== undefined) throw new UsageError('give --corpus <dir> or --no-corpus, not both');
+  const corpusDir = flags['no-corpus'] ? null : (flags.corpus ?? 'corpus');
+  const outDir = flags.out ?? defaultOutDir('run', new Date());
+  const reportFile = path.join(outDir, 'report.json');
+  const quiet = flags.quiet === true;
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+
+  const corpus = corpusDir === null ? [] : await loadCorpus(corpusDir);
+  const clientName = describeTarget(target);
+  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${corpus.length > 0 ? `, ${corpus.length} corpus schedule(s) first` : ''}`);
+  say(`dpop-fuzz: report: ${reportFile}`);
+
+  const progress = createProgressDisplay(process.stderr, process.stderr.isTTY === true && !quiet);
+  let latest: FuzzReport | null = null;
+  let writing: Promise<void> = Promise.resolve();
+  // Serialised: a later report never lands before an earlier one.
+  const persist = (report: FuzzReport) => {
+    latest = report;
+    writing = writing.then(async () => {
+      await writeReport(outDir, report);
+    });
+    return writing;
+  };
+  // On Ctrl-C the shutdown waits for this: the report is written before the process exits.
+  let finished: () => void = () => {};
+  const finishedWriting = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  const unregister = onCleanup(() => finishedWriting);
+  try {
+    const report = await fuzz({
+      target,
+      clientName,
+      runs,
+      seed,
+      workers,
+      timeLimitMs,
+      timeoutMs,
+      checks,
+      judge: { profile, maxRetries },
+      examples: corpus.map((c) => c.entry.schedule),
+      confirmations,
+      maxShrinkRuns,
+      failOn,
+      signal,
+      version: VERSION,
+      onProgress: quiet ? undefined : (p) => progress.update(p),
+      onFound: async (found) => {
+        // On disk the moment it is known, before shrinking.
+        await writeJson(path.join(outDir, `found-run-${found.run}.json`), found);
+      },
+      onCounterexample: async (failure) => {
+        let corpusFile: string | null = null;
+        if (corpusDir !== null && failure.verdict === 'bug') {
+          corpusFile = await saveCorpusEntry(corpusDir, {
+            format: CORPUS_FORMAT,
+            title: `${clientName} fails ${failure.checkIds.join(', ')}`,
+            client: corpusClient(target),
+            expect: 'fail',
+            checks: failure.checkIds,
+            recorded: new Date().toISOString(),
+            schedule: failure.schedule,
+          });
+        }
+        const replayCommand = `npx dpop-fuzz replay ${quoteShellArg(corpusFile ?? reportFile)} ${targetFlags(target)}`;
+        return { corpusFile, replayCommand };
+      },
+      onReport: persist,
+    });
+    await writing;
+    progress.done();
+    printSummary(report, outDir, quiet);
+    if (report.stoppedBy === 'interrupted') return 130;
+    return report.failures.length > 0 || report.flaky.length > 0 ? 1 : 0;
+  } finally {
+    progress.done();
+    if (latest === null) await writing;
+    finished();
+    unregister();
+  }
+}
+
+function parseSeed(value: string): number {
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Math.abs(Number(value)) > 2 ** 31) {
+    throw new UsageError(`--seed must be an integer between -2^31 and 2^31, got ${JSON.stringify(value)}`);
+  }
+  return Number(value) | 0;
+}
+
+function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const rate = report.durationMs > 0 ? ((report.runs + report.shrinkRuns) * 1000) / report.durationMs : 0;
+  out(`${report.runs} runs (+${report.shrinkRuns} shrink runs) in ${(report.durationMs / 1000).toFixed(1)} s, ${rate.toFixed(1)} runs/s; seed ${report.seed}; stopped: ${report.stoppedBy}`);
+  for (const f of report.failures) {
+    out(`\nFAILURE ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
+    for (const r of f.results) out(`  ${r.id}: ${r.message}`);
+    out(`  replay: ${f.replayCommand}`);
+    if (f.corpusFile) out(`  saved: ${f.corpusFile}`);
+  }
+  for (const f of report.flaky) {
+    out(`\nFLAKY ${f.checkIds.join(', ')}: failed at run ${f.foundAtRun} but reproduced ${f.confirmation.reproduced}/${f.confirmation.replays} replays`);
+    for (const r of f.results) out(`  ${r.id}: ${r.message}`);
+  }
+  if (report.failures.length === 0 && report.flaky.length === 0) out('No FAILURE found.');
+  out(`\nReport: ${path.join(outDir, 'report.md')}`);
+  if (!quiet) {
+    out('\nCoverage (share of runs per schedule dimension):');
+    for (const line of formatStatistics(report.statistics)) out(`  ${line}`);
+  }
+}

@@ -1,0 +1,53 @@
+import type { CheckResult } from '../checks/types.ts';
+import type { Schedule } from '../schedule/types.ts';
+import type { ClientOutcome, Trace } from '../trace/types.ts';
+
+/** One counterexample: a schedule under which the client broke at least one MUST check. */
+export interface FailureReport {
+  /** Check IDs that failed on the shrunk schedule. */
+  readonly checkIds: readonly string[];
+  /** The FAILURE results of the shrunk run (message + evidence seqs). */
+  readonly results: readonly CheckResult[];
+  /** The smallest schedule that still fails. */
+  readonly schedule: Schedule;
+  /** The schedule as first generated. */
+  readonly originalSchedule: Schedule;
+  /** Trace of the shrunk failing run. */
+  readonly trace: Trace;
+  readonly outcome: ClientOutcome;
+  /** fast-check coordinates: replays the exact generation with `fc.assert(…, { seed, path })`. */
+  readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
+  /** 1-based index of the run that first failed. */
+  readonly foundAtRun: number;
+  /**
+   * 'bug': the shrunk (or original) schedule reproduced on replay; 'flaky': it
+   * did not; 'unconfirmed': the run was interrupted before any replay.
+   */
+  readonly verdict: 'bug' | 'flaky' | 'unconfirmed';
+  /** Replays of `schedule` after shrinking and how many reproduced a FAILURE of one of `checkIds`. */
+  readonly confirmation: { readonly replays: number; readonly reproduced: number };
+  /** Shell command that replays this counterexample. */
+  readonly replayCommand: string;
+  /** Where the schedule was saved in the corpus, or null. */
+  readonly corpusFile: string | null;
+}
+
+export type StopReason = 'completed' | 'failure' | 'time-limit' | 'interrupted';
+
+export interface FuzzReport {
+  readonly tool: { readonly name: 'mcp-dpop-fuzz'; readonly version: string };
+  /** The client under test: `--command` string or `--module` path. */
+  readonly client: { readonly kind: 'command' | 'module' | 'function'; readonly name: string };
+  readonly seed: number;
+  readonly requestedRuns: number;
+  /** Runs executed (generation + shrinking excluded / included: see `shrinkRuns`). */
+  readonly runs: number;
+  readonly shrinkRuns: number;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly stoppedBy: StopReason;
+  readonly failures: readonly FailureReport[];
+  readonly flaky: readonly FailureReport[];
+  /** How often each schedule dimension was exercised: dimension → label → runs. */
+  readonly statistics: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}

@@ -1,0 +1,44 @@
+import type { Schedule } from '../schedule/types.ts';
+import type { RunOnceResult } from './run-once.ts';
+
+/** How many of `replays` runs of a schedule reproduced one of the checks. */
+export interface Confirmation {
+  readonly replays: number;
+  readonly reproduced: number;
+}
+
+/** Which verdicts count as a counterexample: FAILURE only (MUST checks), or WARNING too (SHOULD checks). */
+export type FailOn = 'failure' | 'warning';
+
+/** The results of a run that count as failing under `failOn`, among `checkIds` (all when null). */
+export function failuresAmong(result: RunOnceResult, checkIds: ReadonlySet<string> | null, failOn: FailOn = 'failure'): RunOnceResult['results'] {
+  return result.results.filter((r) => (r.status === 'FAILURE' || (failOn === 'warning' && r.status === 'WARNING')) && (checkIds === null || checkIds.has(r.id)));
+}
+
+/**
+ * Replays a schedule `replays` times and counts the runs that fail one of
+ * `checkIds` again. A verdict is only called a bug once a replay reproduces
+ * it; stops early at the first reproduction when `untilFirst` is set.
+ */
+export async function confirm(
+  run: (schedule: Schedule) => Promise<RunOnceResult | null>,
+  schedule: Schedule,
+  checkIds: ReadonlySet<string>,
+  replays: number,
+  stopped: () => boolean,
+  failOn: FailOn = 'failure',
+): Promise<Confirmation & { readonly last: RunOnceResult | null }> {
+  let reproduced = 0;
+  let done = 0;
+  let last: RunOnceResult | null = null;
+  for (let i = 0; i < replays && !stopped(); i++) {
+    const result = await run(schedule);
+    if (result === null) break;
+    done++;
+    if (failuresAmong(result, checkIds, failOn).length > 0) {
+      reproduced++;
+      last = result;
+    }
+  }
+  return { replays: done, reproduced, last };
+}

@@ -1,0 +1,251 @@
+import fc from 'fast-check';
+import { CHECK_IDS, type CheckId } from '../checks/registry.ts';
+import type { JudgeOptions } from '../checks/types.ts';
+import { DriverError, type ClientTarget } from '../driver/types.ts';
+import type { FailureReport, FuzzReport, StopReason } from '../report/types.ts';
+import { scheduleArbitrary } from '../schedule/arbitraries.ts';
+import { scheduleLabels } from '../schedule/classify.ts';
+import type { Schedule } from '../schedule/types.ts';
+import { confirm, failuresAmong, type FailOn } from './confirm.ts';
+import { runOnce, type RunOnceResult } from './run-once.ts';
+import { splitRuns, type WorkerShare } from './split-runs.ts';
+import { CoverageTally } from './statistics.ts';
+
+/** Default number of generated schedules per `dpop-fuzz run`. */
+export const DEFAULT_RUNS = 500;
+/** Replays of a shrunk counterexample before it is called a bug. */
+export const DEFAULT_CONFIRMATIONS = 3;
+/** Client runs spent on shrinking one counterexample at most. */
+export const DEFAULT_MAX_SHRINK_RUNS = 300;
+
+export interface FuzzProgress {
+  /** Generated schedules run so far (shrinking and replays excluded). */
+  readonly runs: number;
+  readonly requestedRuns: number;
+  readonly shrinkRuns: number;
+  /** Counterexamples found so far (being shrunk or confirmed). */
+  readonly failures: number;
+  readonly elapsedMs: number;
+}
+
+/** A counterexample the moment it is found, before shrinking. */
+export interface FoundCounterexample {
+  readonly run: number;
+  readonly checkIds: readonly string[];
+  readonly schedule: Schedule;
+}
+
+export interface FuzzOptions {
+  readonly target: ClientTarget;
+  /** Shown in the report: the command, module path or function name. */
+  readonly clientName: string;
+  readonly runs: number;
+  readonly seed: number;
+  /** Independent searches run at the same time (seed + i each). */
+  readonly workers: number;
+  /** Stop generating after this long (running shrinks still finish). */
+  readonly timeLimitMs?: number | null;
+  /** Per client run. */
+  readonly timeoutMs: number;
+  readonly checks?: readonly CheckId[];
+  readonly judge?: Partial<JudgeOptions>;
+  /** Schedules tried before any generated one (the corpus). */
+  readonly examples?: readonly Schedule[];
+  readonly confirmations?: number;
+  readonly maxShrinkRuns?: number;
+  /** `warning`: SHOULD-level WARNINGs count as counterexamples too (default: FAILURE only). */
+  readonly failOn?: FailOn;
+  /** Generator to use instead of `scheduleArbitrary()`. */
+  readonly arbitrary?: fc.Arbitrary<Schedule>;
+  readonly maxRequests?: number;
+  /** Abort = stop now (Ctrl-C): running clients are stopped, the report still comes back. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: FuzzProgress) => void;
+  /** Called the moment a run fails, before shrinking (write it to disk). */
+  readonly onFound?: (found: FoundCounterexample) => Promise<void> | void;
+  /** Called for each shrunk and replayed counterexample; returns where it was stored and how to replay it. */
+  readonly onCounterexample?: (failure: Omit<FailureReport, 'replayCommand' | 'corpusFile'>) => Promise<Pick<FailureReport, 'replayCommand' | 'corpusFile'>>;
+  /** Called whenever the report changes (a counterexample was added), and at the end. */
+  readonly onReport?: (report: FuzzReport) => Promise<void> | void;
+  readonly version?: string;
+}
+
+/** State shared by the concurrent searches of one fuzz session. */
+interface Session {
+  runs: number;
+  shrinkRuns: number;
+  found: number;
+  successfulRuns: number;
+  crashedRuns: number;
+  /** Set once exploration must end (first counterexample, time limit, Ctrl-C). */
+  stop: StopReason | null;
+  fatal: DriverError | null;
+  readonly tally: CoverageTally;
+}
+
+/**
+ * The search loop: for all generated schedules, the client's run fails no
+ * checked MUST check. Runs `workers` fast-check searches side by side; the
+ * first counterexample ends exploration everywhere, is shrunk (towards the
+ * fewest events and default values, keeping one of the checks it first
+ * failed), replayed to tell bugs from flakes, and reported through the
+ * callbacks the moment it is known.
+ */
+export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const checks = options.checks ?? CHECK_IDS;
+  const confirmations = options.confirmations ?? DEFAULT_CONFIRMATIONS;
+  const maxShrinkRuns = options.maxShrinkRuns ?? DEFAULT_MAX_SHRINK_RUNS;
+  const arbitrary = options.arbitrary ?? scheduleArbitrary();
+  const failOn = options.failOn ?? 'failure';
+  const session: Session = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, tally: new CoverageTally() };
+  const failures: FailureReport[] = [];
+  const flaky: FailureReport[] = [];
+  const aborted = () => options.signal?.aborted === true;
+  const onAbort = () => {
+    session.stop ??= 'interrupted';
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const deadline = options.timeLimitMs ? t0 + options.timeLimitMs : Infinity;
+
+  const progress = () =>
+    options.onProgress?.({ runs: session.runs, requestedRuns: options.runs, shrinkRuns: session.shrinkRuns, failures: session.found, elapsedMs: performance.now() - t0 });
+
+  const report = (): FuzzReport => ({
+    tool: { name: 'mcp-dpop-fuzz', version: options.version ?? '0.0.0' },
+    client: { kind: options.target.kind, name: options.clientName },
+    seed: options.seed,
+    requestedRuns: options.runs,
+    runs: session.runs,
+    shrinkRuns: session.shrinkRuns,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    stoppedBy: session.stop ?? 'completed',
+    failures: [...failures],
+    flaky: [...flaky],
+    statistics: session.tally.toJSON(),
+  });
+
+  /** One client run; null when the harness could not run it (counted, never a verdict). */
+  const runSchedule = async (schedule: Schedule): Promise<RunOnceResult | null> => {
+    try {
+      const result = await runOnce({
+        target: options.target,
+        schedule,
+        timeoutMs: options.timeoutMs,
+        checks,
+        ...(options.judge ? { judge: options.judge } : {}),
+        ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      session.successfulRuns++;
+      return result;
+    } catch (err) {
+      if (!(err instanceof DriverError)) throw err;
+      // The schedule cannot matter before the first request: a client that
+      // never reaches the servers is an infrastructure problem, not a bug.
+      session.crashedRuns++;
+      if (session.successfulRuns === 0) {
+        session.fatal ??= err;
+        session.stop ??= 'interrupted';
+      }
+      return null;
+    }
+  };
+
+  const search = async (share: WorkerShare): Promise<void> => {
+    let failing: { readonly checkIds: ReadonlySet<string>; readonly run: number; readonly original: Schedule } | null = null;
+    let lastFailure: { readonly schedule: Schedule; readonly result: RunOnceResult } | null = null;
+    let shrinkRuns = 0;
+    const property = fc.asyncProperty(arbitrary, async (schedule) => {
+      if (failing === null) {
+        if (session.stop !== null || aborted()) return true;
+        if (performance.now() > deadline) {
+          session.stop ??= 'time-limit';
+          return true;
+        }
+      } else if (shrinkRuns >= maxShrinkRuns || aborted()) {
+        // Shrink budget spent: the smallest failing schedule so far stands.
+        return true;
+      }
+      const result = await runSchedule(schedule);
+      if (failing === null) {
+        session.runs++;
+        session.tally.add(scheduleLabels(schedule));
+      } else {
+        shrinkRuns++;
+        session.shrinkRuns++;
+      }
+      progress();
+      if (result === null) return true;
+      const failed = failuresAmong(result, failing?.checkIds ?? null, failOn);
+      if (failed.length === 0) return true;
+      if (failing === null) {
+        failing = { checkIds: new Set(failed.map((r) => r.id)), run: session.runs, original: schedule };
+        session.found++;
+        session.stop ??= 'failure';
+        await options.onFound?.({ run: session.runs, checkIds: [...failing.checkIds], schedule });
+      }
+      lastFailure = { schedule, result };
+      return false;
+    });
+    const examples = share.index === 0 ? (options.examples ?? []).map((s): [Schedule] => [s]) : [];
+    const details = await fc.check(property, { seed: share.seed, numRuns: share.runs + examples.length, examples, endOnFailure: false });
+    if (!details.failed || failing === null || lastFailure === null) {
+      if (details.failed && details.errorInstance) throw details.errorInstance;
+      return;
+    }
+    const found: NonNullable<typeof failing> = failing;
+    const shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult } = lastFailure;
+    await settleCounterexample(found, shrunk, details);
+  };
+
+  const settleCounterexample = async (
+    found: { readonly checkIds: ReadonlySet<string>; readonly run: number; readonly original: Schedule },
+    shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult },
+    details: fc.RunDetails<[Schedule]>,
+  ): Promise<void> => {
+    const stopped = () => aborted();
+    let schedule = shrunk.schedule;
+    let evidence = shrunk.result;
+    let confirmation = await confirm(runSchedule, schedule, found.checkIds, confirmations, stopped, failOn);
+    if (confirmation.reproduced === 0 && !stopped() && found.original !== schedule) {
+      // The shrunk schedule may have failed by chance; try the schedule that failed first.
+      const original = await confirm(runSchedule, found.original, found.checkIds, confirmations, stopped, failOn);
+      if (original.reproduced > 0 && original.last) {
+        schedule = found.original;
+        evidence = original.last;
+        confirmation = original;
+      }
+    }
+    const failed = failuresAmong(evidence, found.checkIds, failOn);
+    const verdict = confirmation.reproduced > 0 ? 'bug' : confirmation.replays === 0 && stopped() ? 'unconfirmed' : 'flaky';
+    const base = {
+      checkIds: [...new Set(failed.map((r) => r.id))],
+      results: failed,
+      schedule,
+      originalSchedule: found.original,
+      trace: evidence.trace,
+      outcome: evidence.outcome,
+      fastCheck: { seed: details.seed, path: details.counterexamplePath ?? '', shrinks: details.numShrinks },
+      foundAtRun: found.run,
+      verdict,
+      confirmation: { replays: confirmation.replays, reproduced: confirmation.reproduced },
+    } satisfies Omit<FailureReport, 'replayCommand' | 'corpusFile'>;
+    const where = options.onCounterexample ? await options.onCounterexample(base) : { replayCommand: '', corpusFile: null };
+    (verdict === 'flaky' ? flaky : failures).push({ ...base, ...where });
+    await options.onReport?.(report());
+  };
+
+  try {
+    await Promise.all(splitRuns(options.runs, options.workers, options.seed).map(search));
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (session.fatal) throw session.fatal;
+  progress();
+  const final = report();
+  await options.onReport?.(final);
+  return final;
+}

@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { BASE_SCHEDULE } from '../defaults.ts';
+import type { AuthServerSchedule, Redirect } from '../types.ts';
+import { accessTokens } from './access-tokens.ts';
+import { nonceBody } from './nonce.ts';
+import { tokenAction, tokenThen } from './token-action.ts';
+import { towardsFirst, weighted } from './_internals/weighted.ts';
+
+/** Constraints on the generated authorization server. */
+export interface AuthServerConstraints {
+  /** Most scheduled token-request actions (default 4). */
+  readonly maxTokenActions?: number;
+}
+
+/** RFC 9449 §5.1 `dpop_signing_alg_values_supported`: with and without ES256, in several orders. */
+const ALG_LISTS: readonly (readonly string[])[] = [
+  ['ES256', 'PS256'],
+  ['PS256', 'ES256'],
+  ['EdDSA', 'ES256', 'RS256'],
+  ['PS256'],
+  ['EdDSA'],
+  ['RS256', 'PS256'],
+];
+
+/** A redirect in front of an endpoint: rare, because it changes every request after it. */
+export function redirect(): fc.Arbitrary<Redirect> {
+  return towardsFirst<Redirect>(weighted(8, null), weighted(1, 307), weighted(1, 308));
+}
+
+/**
+ * The authorization server's behaviour: nonce challenges and rotations at
+ * the token endpoint (RFC 9449 §8), `token_type` spellings (RFC 6749 §5.1,
+ * §7.1), advertised algs (RFC 9449 §5.1), the token endpoint's URL shape and
+ * redirects, token shapes, lifetimes that force a refresh, refresh tokens.
+ */
+export function authServer(constraints: AuthServerConstraints = {}): fc.Arbitrary<AuthServerSchedule> {
+  const base = BASE_SCHEDULE.as;
+  return fc.record({
+    algs: towardsFirst(weighted(6, base.algs), { weight: 4, arbitrary: fc.constantFrom(...ALG_LISTS) }),
+    // RFC 6749 §5.1: token_type is case-insensitive; `Bearer` = the AS declines to bind; N_A is unknown (§7.1).
+    tokenType: towardsFirst(weighted(10, base.tokenType), weighted(3, 'dpop'), weighted(3, 'DPOP'), weighted(1, 'Bearer'), weighted(1, 'N_A')),
+    tokenPath: towardsFirst(weighted(6, base.tokenPath), { weight: 2, arbitrary: fc.constantFrom('/oauth2/v1/token', '/Token', '/as/token/') }),
+    tokenQuery: towardsFirst<string | null>(weighted(6, base.tokenQuery), { weight: 1, arbitrary: fc.constantFrom('tenant=a', 'v=2&x=%7E') }),
+    tokenRedirect: redirect(),
+    accessTokens: accessTokens(),
+    initialNonce: towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }),
+    tokenRequests: fc.array(tokenAction(), { maxLength: constraints.maxTokenActions ?? 4 }),
+    then: tokenThen(),
+    // Short lifetimes make a client refresh (RFC 6749 §6), possibly while requests are in flight.
+    tokenLifetime: towardsFirst(weighted(6, base.tokenLifetime), weighted(1, 60), weighted(1, 1)),
+    refreshTokens: towardsFirst(weighted(4, base.refreshTokens), weighted(1, !base.refreshTokens)),
+  });
+}

@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import type { McpAction, McpThen } from '../types.ts';
+import { nonceBody } from './nonce.ts';
+import { towardsFirst, weighted } from './_internals/weighted.ts';
+
+/**
+ * One accepted MCP request: serve it, rotate the nonce on the success
+ * (RFC 9449 §8.2, §9), challenge for a nonce (§9), reject the token
+ * (RFC 6750 §3.1) or fail transiently (RFC 9110 §15.5.30, §15.6.4).
+ */
+export function mcpAction(): fc.Arbitrary<McpAction> {
+  return towardsFirst<McpAction>(
+    weighted(5, { kind: 'ok' }),
+    { weight: 3, arbitrary: nonceBody().map((nonce) => ({ kind: 'use-dpop-nonce', nonce })) },
+    { weight: 2, arbitrary: nonceBody().map((nonce) => ({ kind: 'ok-new-nonce', nonce })) },
+    weighted(1, { kind: 'invalid-token' }),
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ status: fc.constantFrom(503 as const, 429 as const), retryAfter: fc.option(fc.constantFrom(0, 1), { nil: undefined }) })
+        .map(({ status, retryAfter }): McpAction => (retryAfter === undefined ? { kind: 'transient', status } : { kind: 'transient', status, retryAfter })),
+    },
+  );
+}
+
+/** What the MCP server does after its list: mostly serve. */
+export function mcpThen(): fc.Arbitrary<McpThen> {
+  return towardsFirst<McpThen>(
+    weighted(18, { kind: 'ok' }),
+    weighted(1, { kind: 'invalid-token' }),
+    { weight: 1, arbitrary: nonceBody().map((noncePrefix) => ({ kind: 'use-dpop-nonce', noncePrefix })) },
+  );
+}
