@@ -3,9 +3,9 @@ import type { ClientAuth } from './client-auth.ts';
 import { deliveredNonce } from './dpop-nonce.ts';
 import { DpopClientError, QuietStop, describeOAuthError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
-import { anySignal, discardBody, isMethodPreservingRedirect, redirectTarget, retryDelayMs, sameOrigin, sleep } from './http.ts';
+import { anySignal, discardBody, isMethodPreservingRedirect, redirectToFollow, retryDelayMs, sleep } from './http.ts';
 import type { NetContext } from './oauth-metadata.ts';
-import { MAX_CONSECUTIVE_NONCE_RETRIES, MAX_REDIRECTS } from './token-endpoint.ts';
+import { MAX_CONSECUTIVE_NONCE_RETRIES } from './token-endpoint.ts';
 import type { TokenSet } from './token-endpoint.ts';
 import { challengesOf, findChallenge } from './www-authenticate.ts';
 import type { Challenge } from './www-authenticate.ts';
@@ -36,10 +36,29 @@ export function challengeError(challenges: readonly Challenge[]): { error: strin
 export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetContext): FetchLike {
   const store = (response: Response, error: string | null): void => storeMcpNonce(auth, faults, net, response, error);
 
-  async function firstContact(url: URL, init: RequestInit, signal: AbortSignal | undefined): Promise<Response | null> {
-    net.log(`${init.method ?? 'GET'} ${url.href} (no token yet)`);
-    const response = await fetch(url, { ...init, redirect: 'manual', signal });
-    store(response, null);
+  /**
+   * A same-origin 307/308 is followed by the client itself, one hop at a
+   * time, so every hop goes out with its own proof (RFC 9449 §4.2: htu is
+   * the URL of that very request); anything else ends the request.
+   */
+  async function follow(response: Response, url: URL, hops: number): Promise<URL> {
+    const next = redirectToFollow(response, url, hops);
+    await discardBody(response);
+    if ('refused' in next) throw new DpopClientError(`MCP server ${url.href} answered a ${next.refused}; not followed`);
+    net.log(`MCP server redirected (${response.status}) to ${next.target.href}`);
+    return next.target;
+  }
+
+  async function firstContact(start: URL, init: RequestInit, signal: AbortSignal | undefined): Promise<Response | null> {
+    let url = start;
+    let response: Response;
+    for (let hops = 0; ; hops++) {
+      net.log(`${init.method ?? 'GET'} ${url.href} (no token yet)`);
+      response = await fetch(url, { ...init, redirect: 'manual', signal });
+      store(response, null);
+      if (!isMethodPreservingRedirect(response.status)) break;
+      url = await follow(response, url, hops);
+    }
     if (response.status !== 401) return response;
     const challenges = challengesOf(response);
     await discardBody(response);
@@ -88,12 +107,9 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
       store(response, challenge?.error ?? null);
 
       if (isMethodPreservingRedirect(response.status)) {
-        const target = redirectTarget(response, url);
-        if (target === null || !sameOrigin(target, url) || redirects >= MAX_REDIRECTS) return response;
-        await discardBody(response);
+        // RFC 9449 §4.2: the next proof's htu is the new URL; §9: the nonce stays the MCP server's.
+        url = await follow(response, url, redirects);
         redirects++;
-        net.log(`MCP server redirected (${response.status}) to ${target.href}`);
-        url = target; // RFC 9449 §4.2: the next proof's htu is the new URL.
         continue;
       }
 

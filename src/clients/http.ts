@@ -21,6 +21,23 @@ export function redirectTarget(response: Response, requestUrl: string | URL): UR
   }
 }
 
+/** Redirects followed for one request before giving up. */
+export const MAX_REDIRECTS = 5;
+
+/**
+ * Whether this client follows a 307/308 answered to `requestUrl` after
+ * `hops` redirects of the same request: only to the same origin (RFC 6454;
+ * the access token and proofs are meant for that origin), only up to
+ * {@link MAX_REDIRECTS} hops. Returns the target, or why it is refused.
+ */
+export function redirectToFollow(response: Response, requestUrl: URL, hops: number): { readonly target: URL } | { readonly refused: string } {
+  const target = redirectTarget(response, requestUrl);
+  if (target === null) return { refused: `redirect (${response.status}) without a usable Location` };
+  if (!sameOrigin(target, requestUrl)) return { refused: `redirect (${response.status}) to another origin, ${target.origin}; only same-origin redirects are followed` };
+  if (hops >= MAX_REDIRECTS) return { refused: `more than ${MAX_REDIRECTS} redirects` };
+  return { target };
+}
+
 export const DEFAULT_RETRY_DELAY_MS = 100;
 export const MAX_RETRY_DELAY_MS = 1000;
 

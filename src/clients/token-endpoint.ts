@@ -3,14 +3,14 @@ import { deliveredNonce } from './dpop-nonce.ts';
 import type { NonceSlot } from './dpop-nonce.ts';
 import type { DpopProofSigner } from './dpop-proof.ts';
 import type { FaultSet } from './faults.ts';
-import { isMethodPreservingRedirect, readJsonObject, redirectTarget, sameOrigin, stringMember } from './http.ts';
+import { isMethodPreservingRedirect, readJsonObject, redirectToFollow, stringMember } from './http.ts';
 import type { NetContext } from './oauth-metadata.ts';
 
 /** RFC 9449 §8: nonce challenges are self-correcting; more than this in a row means something else is wrong. */
 export const MAX_CONSECUTIVE_NONCE_RETRIES = 2;
 
-/** Redirects followed for one request before giving up. */
-export const MAX_REDIRECTS = 5;
+/** Redirects followed for one request before giving up (kept here for existing importers). */
+export { MAX_REDIRECTS } from './http.ts';
 
 /** A DPoP-bound token and what is needed to renew it. */
 export interface TokenSet {
@@ -79,14 +79,12 @@ export class TokenEndpoint {
 
       if (isMethodPreservingRedirect(response.status)) {
         this.storeNonce(response, null);
-        const target = redirectTarget(response, url);
+        const next = redirectToFollow(response, url, redirects);
         await response.body?.cancel();
-        if (target === null || !sameOrigin(target, url) || redirects >= MAX_REDIRECTS) {
-          throw new DpopClientError(`token endpoint ${url.href} redirected (${response.status}) to ${target?.href ?? 'nowhere'}; not followed`);
-        }
+        if ('refused' in next) throw new DpopClientError(`token endpoint ${url.href} answered a ${next.refused}; not followed`);
         redirects++;
-        this.net.log(`token endpoint redirected (${response.status}) to ${target.href}`);
-        url = target; // RFC 9449 §4.2: the next proof's htu is the new URL.
+        this.net.log(`token endpoint redirected (${response.status}) to ${next.target.href}`);
+        url = next.target; // RFC 9449 §4.2: the next proof's htu is the new URL; §8: the nonce stays the AS's.
         omitNonce = false;
         continue;
       }

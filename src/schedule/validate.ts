@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { pathCollisions } from '../world/paths.ts';
+import { BASE_SCHEDULE, DEFAULT_CHALLENGE_FORMAT } from './defaults.ts';
 import type { Schedule } from './types.ts';
 
 /** A schedule that cannot be used, with a message that says where and why. */
@@ -12,6 +14,31 @@ const nonce = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'must be 1*NQCHAR 
 const path = z.string().regex(/^\/[\x21-\x7E]*$/, 'must start with / and contain only printable ASCII').refine((p) => !p.includes('?') && !p.includes('#'), 'must not contain ? or #');
 // RFC 6749 §5.1 / A.13: token-type = type-name / URI-reference.
 const tokenType = z.string().min(1).max(100).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII');
+const query = z.string().regex(/^[\x21-\x7E]*$/, 'must be printable ASCII').refine((q) => !q.includes('#'), 'must not contain #');
+// RFC 9110 §15.4.8 / §15.4.9: the redirects that keep method and body.
+const redirect = z.union([z.literal(307), z.literal(308), z.null()], { error: 'must be 307, 308 or null' });
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+const stem = z
+  .string()
+  .min(1, 'must be 1 to 64 characters')
+  .max(64, 'must be 1 to 64 characters')
+  .regex(/^[A-Za-z0-9\-._~+/]*$/, 'must use only b64token characters A-Z a-z 0-9 - . _ ~ + / (RFC 6750 §2.1)');
+
+// Fields added after the first schedule format default to BASE_SCHEDULE, so older files stay valid.
+const base = BASE_SCHEDULE;
+const challengeFormat = z.strictObject({
+  schemeCase: z.enum(['DPoP', 'dpop', 'DPOP']).default(DEFAULT_CHALLENGE_FORMAT.schemeCase),
+  errorFirst: z.boolean().default(DEFAULT_CHALLENGE_FORMAT.errorFirst),
+  bareError: z.boolean().default(DEFAULT_CHALLENGE_FORMAT.bareError),
+  spaced: z.boolean().default(DEFAULT_CHALLENGE_FORMAT.spaced),
+  extraParam: z.boolean().default(DEFAULT_CHALLENGE_FORMAT.extraParam),
+  bearerFirst: z.boolean().default(DEFAULT_CHALLENGE_FORMAT.bearerFirst),
+  separateHeaders: z.boolean().default(DEFAULT_CHALLENGE_FORMAT.separateHeaders),
+});
+const accessTokens = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('jwt') }),
+  z.strictObject({ kind: z.literal('opaque'), stem, padding: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'must be 0, 1 or 2' }) }),
+]);
 
 const tokenAction = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ok') }),
@@ -32,10 +59,14 @@ const actions = <T extends z.ZodType>(item: T) => z.array(item).max(200);
 
 const scheduleSchema = z.strictObject({
   version: z.literal(1),
+  topology: z.enum(['separate-origins', 'same-origin']).default(base.topology),
   as: z.strictObject({
     algs: z.array(z.string().min(1).max(20)).min(1).max(20),
     tokenType,
     tokenPath: path,
+    tokenQuery: query.nullable().default(base.as.tokenQuery),
+    tokenRedirect: redirect.default(base.as.tokenRedirect),
+    accessTokens: accessTokens.default(() => ({ ...base.as.accessTokens })),
     initialNonce: nonce.nullable(),
     tokenRequests: actions(tokenAction),
     then: z.discriminatedUnion('kind', [
@@ -48,7 +79,7 @@ const scheduleSchema = z.strictObject({
   }),
   mcp: z.strictObject({
     path,
-    query: z.string().regex(/^[\x21-\x7E]*$/, 'must be printable ASCII').refine((q) => !q.includes('#'), 'must not contain #').nullable(),
+    query: query.nullable(),
     initialNonce: nonce.nullable(),
     post: actions(mcpAction),
     get: actions(mcpAction),
@@ -59,8 +90,15 @@ const scheduleSchema = z.strictObject({
       z.strictObject({ kind: z.literal('use-dpop-nonce'), noncePrefix: nonce }),
     ]),
     challenge: z.enum(['DPoP', 'DPoP+Bearer', 'Bearer']),
+    challengeFormat: challengeFormat.default(() => ({ ...DEFAULT_CHALLENGE_FORMAT })),
+    boundTokensRequired: z.boolean().nullable().default(base.mcp.boundTokensRequired),
+    redirect: redirect.default(base.mcp.redirect),
   }),
   plan: z.array(z.array(z.enum(['tools/list', 'tools/call', 'ping', 'resources/list', 'prompts/list'])).min(1).max(10)).max(50),
+  responseDelays: z
+    .array(z.int('must be whole milliseconds').min(0, 'must be 0 to 2000 ms').max(2000, 'must be 0 to 2000 ms'))
+    .max(200, 'at most 200 delays')
+    .default(() => [...base.responseDelays]),
 });
 
 /** Most MCP calls a plan may ask for in one run. */
@@ -77,15 +115,24 @@ function namedNonces(s: Schedule): string[] {
 }
 
 /**
- * Validates a schedule read from JSON. Nonces must be distinct across the
- * whole schedule: the judges tell which server issued a nonce, and when, by
- * its value.
+ * Validates a schedule read from JSON. Fields a schedule written before they
+ * existed lacks (topology, token endpoint query and redirect, access token
+ * format, challenge format, the resource metadata flag, the MCP redirect,
+ * response delays) take their BASE_SCHEDULE values. Nonces must be distinct
+ * across the whole schedule: the judges tell which server issued a nonce, and
+ * when, by its value. The paths each listener serves must be distinct.
  */
 export function parseSchedule(input: unknown): Schedule {
   const result = scheduleSchema.safeParse(input);
   if (!result.success) throw new ScheduleError(`invalid schedule:\n${z.prettifyError(result.error)}`);
   const schedule = result.data as Schedule;
   if (schedule.as.tokenPath === schedule.mcp.path) throw new ScheduleError('invalid schedule: as.tokenPath and mcp.path must differ');
+  const collision = pathCollisions(schedule)[0];
+  if (collision !== undefined) {
+    const [a, b] = collision;
+    const where = schedule.topology === 'same-origin' ? 'on the shared origin (topology same-origin)' : 'on one server';
+    throw new ScheduleError(`invalid schedule: ${a.what} and ${b.what} are both ${JSON.stringify(a.path)} ${where}; every served path must be distinct`);
+  }
   // Keeps a conformant client well below the per-run request cap, so hitting it always means a storm.
   const planned = schedule.plan.reduce((n, step) => n + step.length, 0);
   if (planned > MAX_PLANNED_CALLS) throw new ScheduleError(`invalid schedule: the plan has ${planned} calls; at most ${MAX_PLANNED_CALLS}`);

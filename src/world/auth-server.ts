@@ -7,8 +7,9 @@ import { ActionCursor } from './action-cursor.ts';
 import type { WorldContext } from './context.ts';
 import { safeDescription } from './error-description.ts';
 import { verifyProof } from './proof-verdict.ts';
+import { AS_METADATA_PATH, AUTHORIZE_PATH, movedPath, REGISTER_PATH } from './paths.ts';
 import type { ReadRequest } from './request-facts.ts';
-import { traced, type HandlerResult } from './traced-handler.ts';
+import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
 
 interface RegisteredClient {
   readonly clientId: string;
@@ -61,14 +62,15 @@ export function createAuthServer(world: WorldContext): Hono {
   const app = new Hono();
 
   app.get(
-    '/.well-known/oauth-authorization-server',
+    AS_METADATA_PATH,
     traced(world, 'as', 'as-metadata', async (_req, _seq, c) => ({
       decision: { kind: 'served' },
       response: c.json({
         issuer: world.urls.asOrigin,
-        authorization_endpoint: `${world.urls.asOrigin}/authorize`,
+        authorization_endpoint: `${world.urls.asOrigin}${AUTHORIZE_PATH}`,
+        // RFC 8414 §2: the endpoint URL may carry a query; RFC 9449 §4.2: htu leaves it out.
         token_endpoint: world.urls.tokenEndpoint,
-        registration_endpoint: `${world.urls.asOrigin}/register`,
+        registration_endpoint: `${world.urls.asOrigin}${REGISTER_PATH}`,
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
@@ -80,7 +82,7 @@ export function createAuthServer(world: WorldContext): Hono {
   );
 
   app.post(
-    '/register',
+    REGISTER_PATH,
     traced(world, 'as', 'register', async (req, _seq, c) => {
       let meta: unknown;
       try {
@@ -116,7 +118,7 @@ export function createAuthServer(world: WorldContext): Hono {
   );
 
   app.get(
-    '/authorize',
+    AUTHORIZE_PATH,
     traced(world, 'as', 'authorize', async (req, _seq, c) => {
       const q = new URL(req.facts.url).searchParams;
       const client = clients.get(q.get('client_id') ?? '');
@@ -169,11 +171,17 @@ export function createAuthServer(world: WorldContext): Hono {
     return { error: 'unsupported_grant_type', reason: `unsupported grant_type ${String(grantType)}` };
   }
 
-  async function mint(clientId: string, jkt: string, seq: number, grantType: string): Promise<{ body: object; token: IssuedToken }> {
-    // RFC 9449 §5: the AS may decline to bind and answer token_type Bearer.
-    const bound = as.tokenType.toLowerCase() !== 'bearer';
-    const nowSeconds = Math.floor(world.now() / 1000);
-    const accessToken = await new SignJWT({ client_id: clientId, ...(bound ? { cnf: { jkt } } : {}) })
+  /**
+   * The access token string. A JWT carries `cnf.jkt` (RFC 9449 §6.1); an
+   * opaque token is `${stem}${n}${"=" × padding}` (RFC 6750 §2.1 b64token), n
+   * counting the tokens of this world so every token is distinct, and its
+   * binding is only known to the servers (RFC 9449 §6.2), through the trace's
+   * token record.
+   */
+  async function accessTokenFor(clientId: string, jkt: string, bound: boolean, nowSeconds: number, n: number): Promise<string> {
+    const format = as.accessTokens;
+    if (format.kind === 'opaque') return `${format.stem}${n}${'='.repeat(format.padding)}`;
+    return new SignJWT({ client_id: clientId, ...(bound ? { cnf: { jkt } } : {}) })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
       .setIssuer(world.urls.asOrigin)
       .setAudience(world.urls.mcpResource)
@@ -182,10 +190,18 @@ export function createAuthServer(world: WorldContext): Hono {
       .setExpirationTime(nowSeconds + as.tokenLifetime)
       .setJti(randomUUID())
       .sign(world.tokenSigningKey);
+  }
+
+  async function mint(clientId: string, jkt: string, seq: number, grantType: string): Promise<{ body: object; token: IssuedToken }> {
+    // RFC 9449 §5: the AS may decline to bind and answer token_type Bearer.
+    const bound = as.tokenType.toLowerCase() !== 'bearer';
+    const nowSeconds = Math.floor(world.now() / 1000);
+    const n = tokenCount++;
+    const accessToken = await accessTokenFor(clientId, jkt, bound, nowSeconds, n);
     const refreshToken = as.refreshTokens ? randomBytes(24).toString('base64url') : null;
     if (refreshToken !== null) refreshGrants.set(refreshToken, { clientId, jkt, used: false });
     const token: IssuedToken = {
-      id: `t${tokenCount++}`,
+      id: `t${n}`,
       accessToken,
       tokenType: as.tokenType,
       jkt: bound ? jkt : null,
@@ -260,15 +276,15 @@ export function createAuthServer(world: WorldContext): Hono {
       }
     }
   });
-  app.post(as.tokenPath, tokenHandler);
-  app.all(as.tokenPath, traced(world, 'as', 'token', async (_req, _seq, c) => ({
+  // With a redirect, the advertised path only redirects and `${tokenPath}/moved` serves tokens.
+  const servingPath = as.tokenRedirect === null ? as.tokenPath : movedPath(as.tokenPath);
+  if (as.tokenRedirect !== null) app.all(as.tokenPath, redirector(world, 'as', 'token', as.tokenRedirect, servingPath));
+  app.post(servingPath, tokenHandler);
+  app.all(servingPath, traced(world, 'as', 'token', async (_req, _seq, c) => ({
     decision: { kind: 'rejected', error: 'invalid_request', reason: 'token endpoint accepts POST only' },
     error: 'invalid_request',
     response: c.json({ error: 'invalid_request', error_description: 'use POST' }, 405, { allow: 'POST' }),
   })));
-  app.notFound(traced(world, 'as', 'other', async (_req, _seq, c) => ({
-    decision: { kind: 'rejected', error: 'not_found', reason: 'no such endpoint' },
-    response: c.json({ error: 'not_found' }, 404),
-  })));
+  app.notFound(notFound(world, 'as'));
   return app;
 }

@@ -2,6 +2,7 @@ import type { CryptoKey } from 'jose';
 import { NonceBook } from '../dpop/nonce.ts';
 import type { Schedule } from '../schedule/types.ts';
 import type { TraceRecorder } from '../trace/recorder.ts';
+import type { ResponseDelays } from './response-delays.ts';
 
 /** What both test servers share during one run. */
 export interface WorldContext {
@@ -15,6 +16,8 @@ export interface WorldContext {
   readonly mcpNonces: NonceBook;
   /** Key the authorization server signs access tokens with. */
   readonly tokenSigningKey: CryptoKey;
+  /** Holds responses back by the schedule's `responseDelays`. */
+  readonly delays: ResponseDelays;
   /** Filled in once both servers listen. */
   readonly urls: WorldUrls;
 }
@@ -26,6 +29,7 @@ export interface WorldUrls {
   mcpResource: string;
   /** The MCP URL handed to the client (with the schedule's query string). */
   mcpUrl: string;
+  /** The token endpoint as advertised in the RFC 8414 metadata (with the schedule's query string). */
   tokenEndpoint: string;
 }
 

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { McpAction, McpThen } from '../schedule/types.ts';
 import { ActionCursor } from './action-cursor.ts';
 import { buildChallenge, type ChallengeParams } from './challenge.ts';
@@ -6,8 +6,11 @@ import { safeDescription } from './error-description.ts';
 import type { WorldContext } from './context.ts';
 import type { McpSessions } from './mcp-sessions.ts';
 import { verifyProof, type ProofVerdict } from './proof-verdict.ts';
+import { movedPath, PRM_ROOT_PATH, resourceMetadataPath } from './paths.ts';
 import type { ReadRequest } from './request-facts.ts';
-import { traced, type HandlerResult } from './traced-handler.ts';
+import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
+
+export { resourceMetadataPath };
 
 function mcpThen(rule: McpThen, n: number): McpAction {
   switch (rule.kind) {
@@ -18,11 +21,6 @@ function mcpThen(rule: McpThen, n: number): McpAction {
     case 'use-dpop-nonce':
       return { kind: 'use-dpop-nonce', nonce: `${rule.noncePrefix}${n}` };
   }
-}
-
-/** RFC 9728 §3.1: metadata URL for a resource with a path. */
-export function resourceMetadataPath(mcpPath: string): string {
-  return `/.well-known/oauth-protected-resource${mcpPath === '/' ? '' : mcpPath}`;
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -56,42 +54,46 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
       resource: world.urls.mcpResource,
       authorization_servers: [world.urls.asOrigin],
       bearer_methods_supported: ['header'],
-      // RFC 9449 §5.1 and §7.1 name the algs; RFC 9728 §2 the binding requirement.
+      // RFC 9449 §5.1 and §7.1 name the algs; RFC 9728 §2 the binding requirement (absent = false).
       dpop_signing_alg_values_supported: algs,
-      dpop_bound_access_tokens_required: true,
+      ...(mcp.boundTokensRequired !== null ? { dpop_bound_access_tokens_required: mcp.boundTokensRequired } : {}),
     }),
   }));
   app.get(resourceMetadataPath(mcp.path), prm);
-  if (mcp.path !== '/') app.get('/.well-known/oauth-protected-resource', prm);
+  if (mcp.path !== '/') app.get(PRM_ROOT_PATH, prm);
 
+  /** A 400/401 with the schedule's challenges (RFC 6750 §3, RFC 9449 §7.1) and a JSON error body. */
   const challengeResponse = (
-    c: Context,
     status: 400 | 401,
     params: Omit<ChallengeParams, 'resourceMetadata' | 'algs'>,
-    headers: Record<string, string> = {},
-  ): Response =>
-    c.json({ error: params.error ?? 'unauthorized', error_description: safeDescription(params.description ?? 'authorization required') }, status, {
-      'www-authenticate': buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(), algs }),
-      ...headers,
-    });
+    extra: Record<string, string> = {},
+  ): Pick<HandlerResult, 'response' | 'separateFields'> => {
+    const headers = new Headers({ 'content-type': 'application/json', ...extra });
+    const challenges = buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(), algs }, mcp.challengeFormat);
+    for (const value of challenges) headers.append('www-authenticate', value);
+    const body = { error: params.error ?? 'unauthorized', error_description: safeDescription(params.description ?? 'authorization required') };
+    const response = new Response(JSON.stringify(body), { status, headers });
+    // RFC 9110 §11.6.1: one field per challenge when the format asks for separate fields.
+    return challenges.length > 1 ? { response, separateFields: { 'www-authenticate': challenges } } : { response };
+  };
 
-  const reject = (c: Context, error: 'invalid_token' | 'invalid_dpop_proof' | 'invalid_request', reason: string): HandlerResult => ({
+  const reject = (error: 'invalid_token' | 'invalid_dpop_proof' | 'invalid_request', reason: string): HandlerResult => ({
     decision: { kind: 'rejected', error, reason },
     error,
-    response: challengeResponse(c, error === 'invalid_request' ? 400 : 401, { error, description: reason }),
+    ...challengeResponse(error === 'invalid_request' ? 400 : 401, { error, description: reason }),
   });
 
   /** RFC 9449 §7 / RFC 9110 §11.4: is the presented token acceptable, and its proof? */
-  function authenticate(req: ReadRequest, c: Context): HandlerResult | ProofVerdict {
+  function authenticate(req: ReadRequest): HandlerResult | ProofVerdict {
     const auth = req.facts.authorization;
     if (auth.kind === 'none') {
       // RFC 6750 §3.1: no error code for a request without credentials.
-      return { decision: { kind: 'unauthenticated' }, response: challengeResponse(c, 401, {}) };
+      return { decision: { kind: 'unauthenticated' }, ...challengeResponse(401, {}) };
     }
-    if (auth.kind === 'malformed') return reject(c, 'invalid_request', 'malformed Authorization header');
+    if (auth.kind === 'malformed') return reject('invalid_request', 'malformed Authorization header');
     const token = auth.tokenId === null ? undefined : world.recorder.findToken(auth.token);
-    if (!token) return reject(c, 'invalid_token', 'unknown access token');
-    if (token.expiresAt <= req.facts.receivedAt) return reject(c, 'invalid_token', 'access token expired');
+    if (!token) return reject('invalid_token', 'unknown access token');
+    if (token.expiresAt <= req.facts.receivedAt) return reject('invalid_token', 'access token expired');
     const scheme = auth.scheme.toLowerCase();
     const expectations = {
       htm: req.facts.method,
@@ -106,25 +108,29 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
       // An unbound token (the AS answered token_type Bearer) may be used as a bearer token.
       if (scheme === 'bearer') return { kind: 'valid' };
       if (scheme === 'dpop') return verifyProof(req.facts.proof, expectations);
-      return reject(c, 'invalid_token', `unsupported authorization scheme ${auth.scheme}`);
+      return reject('invalid_token', `unsupported authorization scheme ${auth.scheme}`);
     }
     // RFC 9449 §7.2: a DPoP-bound token presented with any other scheme is refused.
-    if (scheme !== 'dpop') return reject(c, 'invalid_token', `DPoP-bound access token presented with the ${auth.scheme} scheme`);
+    if (scheme !== 'dpop') return reject('invalid_token', `DPoP-bound access token presented with the ${auth.scheme} scheme`);
     return verifyProof(req.facts.proof, { ...expectations, boundJkt: token.jkt });
   }
 
+  // With a redirect, the advertised path only redirects and `${path}/moved` is the MCP endpoint;
+  // htu is judged against each request's own URL (RFC 9449 §4.3 check 9).
+  const servingPath = mcp.redirect === null ? mcp.path : movedPath(mcp.path);
+  if (mcp.redirect !== null) app.all(mcp.path, redirector(world, 'mcp', 'mcp', mcp.redirect, servingPath));
   app.all(
-    mcp.path,
+    servingPath,
     traced(world, 'mcp', 'mcp', async (req, _seq, c): Promise<HandlerResult> => {
-      if (req.bodyTooLarge) return reject(c, 'invalid_request', 'request body too large');
-      const verdict = authenticate(req, c);
+      if (req.bodyTooLarge) return reject('invalid_request', 'request body too large');
+      const verdict = authenticate(req);
       if ('response' in verdict) return verdict;
-      if (verdict.kind === 'invalid') return reject(c, 'invalid_dpop_proof', verdict.reason);
+      if (verdict.kind === 'invalid') return reject('invalid_dpop_proof', verdict.reason);
       if (verdict.kind === 'nonce-required') {
         return {
           decision: { kind: 'nonce-required', nonce: verdict.nonce },
           error: 'use_dpop_nonce',
-          response: challengeResponse(c, 401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': verdict.nonce }),
+          ...challengeResponse(401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': verdict.nonce }),
         };
       }
       const cursor = cursors[req.facts.method];
@@ -142,10 +148,10 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
           return {
             decision,
             error: 'use_dpop_nonce',
-            response: challengeResponse(c, 401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': action.nonce }),
+            ...challengeResponse(401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': action.nonce }),
           };
         case 'invalid-token':
-          return { decision, error: 'invalid_token', response: challengeResponse(c, 401, { error: 'invalid_token', description: 'The access token is not valid' }) };
+          return { decision, error: 'invalid_token', ...challengeResponse(401, { error: 'invalid_token', description: 'The access token is not valid' }) };
         case 'transient': {
           const headers: Record<string, string> = action.retryAfter !== undefined ? { 'retry-after': String(action.retryAfter) } : {};
           return { decision, response: c.json({ error: 'temporarily_unavailable' }, action.status, headers) };
@@ -171,9 +177,6 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
       }
     }),
   );
-  app.notFound(traced(world, 'mcp', 'other', async (_req, _seq, c) => ({
-    decision: { kind: 'rejected', error: 'not_found', reason: 'no such endpoint' },
-    response: c.json({ error: 'not_found' }, 404),
-  })));
+  app.notFound(notFound(world, 'mcp'));
   return app;
 }

@@ -1,3 +1,4 @@
+import { Hono } from 'hono';
 import { generateKeyPair } from 'jose';
 import type { Schedule } from '../schedule/types.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
@@ -7,6 +8,9 @@ import { emptyUrls, newNonceBooks, type WorldContext } from './context.ts';
 import { listen, type Listening } from './listen.ts';
 import { createServer } from './mcp-server.ts';
 import { McpSessions } from './mcp-sessions.ts';
+import { refusedOnSharedOrigin } from './refused.ts';
+import { ResponseDelays } from './response-delays.ts';
+import { notFound } from './traced-handler.ts';
 
 export interface WorldOptions {
   /** Accepted |iat − now| in seconds (SEP-1932: ±5 minutes). */
@@ -31,8 +35,23 @@ export interface World {
 export const DEFAULT_MAX_REQUESTS = 500;
 
 /**
- * Starts the test authorization server and test MCP server on 127.0.0.1
- * (separate ephemeral ports), both recording into one trace.
+ * One listener for both servers (topology `same-origin`), routed by path:
+ * the authorization server's paths go to it, everything else to the MCP
+ * server, whose 404 also answers unknown paths. Each route keeps its own
+ * server role in the trace.
+ */
+function sameOriginApp(world: WorldContext, sessions: McpSessions): Hono {
+  const app = new Hono();
+  app.route('/', createAuthServer(world));
+  app.route('/', createServer(world, sessions));
+  app.notFound(notFound(world, 'mcp'));
+  return app;
+}
+
+/**
+ * Starts the test authorization server and test MCP server on 127.0.0.1,
+ * both recording into one trace: on two ephemeral ports, or with topology
+ * `same-origin` on one port (one origin, RFC 6454).
  */
 export async function startWorld(schedule: Schedule, options: WorldOptions = {}): Promise<World> {
   const recorder = new TraceRecorder(options.maxRequests ?? DEFAULT_MAX_REQUESTS);
@@ -45,22 +64,34 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
     iatWindowSeconds: options.iatWindowSeconds ?? 300,
     ...newNonceBooks(schedule),
     tokenSigningKey: privateKey,
+    delays: new ResponseDelays(schedule.responseDelays),
     urls: emptyUrls(),
   };
   const sessions = new McpSessions();
   const servers: Listening[] = [];
   try {
-    servers.push(await listen(createAuthServer(world), (reason) => recorder.refuse('as', world.now(), reason)));
-    servers.push(await listen(createServer(world, sessions), (reason) => recorder.refuse('mcp', world.now(), reason)));
+    if (schedule.topology === 'same-origin') {
+      servers.push(
+        await listen(sameOriginApp(world, sessions), (reason, path) => {
+          const refused = refusedOnSharedOrigin(schedule, reason, path);
+          recorder.refuse(refused.server, world.now(), refused.reason);
+        }),
+      );
+    } else {
+      servers.push(await listen(createAuthServer(world), (reason) => recorder.refuse('as', world.now(), reason)));
+      servers.push(await listen(createServer(world, sessions), (reason) => recorder.refuse('mcp', world.now(), reason)));
+    }
   } catch (err) {
     await Promise.allSettled(servers.map((s) => s.close()));
     throw err;
   }
-  const [as, mcp] = servers as [Listening, Listening];
+  const as = servers[0]!;
+  const mcp = servers[1] ?? as;
   const urls = world.urls;
   urls.asOrigin = as.origin;
   urls.mcpOrigin = mcp.origin;
-  urls.tokenEndpoint = `${as.origin}${schedule.as.tokenPath}`;
+  // RFC 8414 §2: the advertised token endpoint may carry a query (never part of htu, RFC 9449 §4.2).
+  urls.tokenEndpoint = `${as.origin}${schedule.as.tokenPath}${schedule.as.tokenQuery === null ? '' : `?${schedule.as.tokenQuery}`}`;
   urls.mcpResource = `${mcp.origin}${schedule.mcp.path}`;
   urls.mcpUrl = schedule.mcp.query === null ? urls.mcpResource : `${urls.mcpResource}?${schedule.mcp.query}`;
   recorder.setEndpoints({ asOrigin: as.origin, mcpOrigin: mcp.origin, tokenEndpoint: urls.tokenEndpoint, mcpUrl: urls.mcpUrl });
@@ -72,6 +103,8 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
     close: async () => {
       if (closed) return;
       closed = true;
+      // A held-back response must not keep a closed world alive.
+      world.delays.close();
       await sessions.close();
       await Promise.allSettled(servers.map((s) => s.close()));
     },

@@ -154,7 +154,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
       onCounterexample: async (failure) => {
         let corpusFile: string | null = null;
         if (corpusDir !== null && failure.verdict === 'bug') {
-          corpusFile = await saveCorpusEntry(corpusDir, {
+          corpusFile = await saveCorpusEntry(path.join(corpusDir, 'counterexamples'), {
             format: CORPUS_FORMAT,
             title: `${clientName} fails ${failure.checkIds.join(', ')}`,
             client: corpusClient(target),
