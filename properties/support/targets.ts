@@ -7,7 +7,7 @@ export function referenceTarget(faults: readonly FaultName[] = []): ClientTarget
   return {
     kind: 'function',
     name: faults.length === 0 ? 'node bin/reference-client.js' : `node bin/broken-client.js ${faults.join(',')}`,
-    run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, faults }),
+    run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch, faults }),
   };
 }
 

@@ -54,7 +54,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
     let response: Response;
     for (let hops = 0; ; hops++) {
       net.log(`${init.method ?? 'GET'} ${url.href} (no token yet)`);
-      response = await fetch(url, { ...init, redirect: 'manual', signal });
+      response = await net.fetch(url, { ...init, redirect: 'manual', signal });
       store(response, null);
       if (!isMethodPreservingRedirect(response.status)) break;
       url = await follow(response, url, hops);
@@ -101,7 +101,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
       omitNonce = false;
 
       net.log(`${method} ${url.href}${describeAttempt(attempt)}`);
-      const response = await fetch(url, { ...init, method, headers: attempt.headers, redirect: 'manual', signal });
+      const response = await net.fetch(url, { ...init, method, headers: attempt.headers, redirect: 'manual', signal });
       const challenges = response.status === 401 ? challengesOf(response) : [];
       const challenge = challengeError(challenges);
       store(response, challenge?.error ?? null);

@@ -24,7 +24,7 @@ export async function registerClient(metadata: AuthorizationServerMetadata, net:
     );
   }
   net.log(`POST ${metadata.registrationEndpoint} (dynamic client registration)`);
-  const response = await fetch(metadata.registrationEndpoint, {
+  const response = await net.fetch(metadata.registrationEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({
@@ -95,7 +95,7 @@ export async function requestAuthorizationCode(
   if (request.scope !== null) url.searchParams.set('scope', request.scope);
 
   net.log(`GET ${metadata.authorizationEndpoint} (authorization request)`);
-  const response = await fetch(url, { redirect: 'manual', signal: net.signal });
+  const response = await net.fetch(url, { redirect: 'manual', signal: net.signal });
   await discardBody(response);
   const target = response.status >= 300 && response.status < 400 ? redirectTarget(response, url) : null;
   if (target === null) {

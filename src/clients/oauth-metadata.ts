@@ -5,6 +5,8 @@ import { readJsonObject, stringMember } from './http.ts';
 export interface NetContext {
   readonly signal: AbortSignal | undefined;
   readonly log: (line: string) => void;
+  /** The HTTP client: the global fetch, or the test servers' in-memory one. */
+  readonly fetch: typeof fetch;
 }
 
 /** RFC 9728 §2: the fields of protected resource metadata the client uses. */
@@ -60,7 +62,7 @@ async function getJson(url: string, what: string, net: NetContext): Promise<{ st
   net.log(`GET ${url} (${what})`);
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: net.signal });
+    response = await net.fetch(url, { headers: { accept: 'application/json' }, signal: net.signal });
   } catch (error) {
     throw new DpopClientError(`could not fetch ${what} from ${url}: ${error instanceof Error ? error.message : String(error)}`);
   }

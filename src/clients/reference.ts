@@ -18,6 +18,8 @@ export interface RunClientOptions {
   readonly log?: (line: string) => void;
   /** Aborts the run. */
   readonly signal?: AbortSignal;
+  /** HTTP client to use instead of the global fetch (e.g. the test servers' in-memory fetch). */
+  readonly fetch?: typeof fetch;
 }
 
 function messageOf(error: unknown): string {
@@ -35,7 +37,7 @@ export async function runClient(serverUrl: string, options: RunClientOptions = {
   const faults = new FaultSet(options.faults);
   const log = options.log ?? ((): void => {});
   const plan = planFromContext(options.context);
-  const net = { signal: options.signal, log };
+  const net = { signal: options.signal, log, fetch: options.fetch ?? globalThis.fetch };
   if (faults.names.length > 0) log(`faults: ${faults.names.join(', ')}`);
 
   const auth = new ClientAuth(serverUrl, faults, net);

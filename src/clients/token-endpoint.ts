@@ -69,7 +69,7 @@ export class TokenEndpoint {
       const nonce = omitNonce ? null : this.nonce.value;
       const proof = await this.signer.tokenRequestProof(url, nonce);
       this.net.log(`POST ${url.href} (token request, ${grantType}${nonce !== null ? `, AS nonce ${nonce}` : ''})`);
-      const response = await fetch(url, {
+      const response = await this.net.fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', dpop: proof },
         body: form.toString(),

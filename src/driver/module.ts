@@ -44,7 +44,7 @@ export async function runInProcess(req: DriverRequest, runClient: ModuleClient):
   };
   const controller = new AbortController();
   const settled: Promise<Settled> = Promise.resolve()
-    .then(() => runClient(req.serverUrl, { context: clientContext(req), signal: controller.signal, log }))
+    .then(() => runClient(req.serverUrl, { context: clientContext(req), signal: controller.signal, log, fetch: req.fetch ?? globalThis.fetch }))
     .then(
       (): Settled => ({ ok: true }),
       (error: unknown): Settled => ({ ok: false, error }),

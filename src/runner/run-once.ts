@@ -52,6 +52,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
       context: { name: SCENARIO, steps: options.schedule.plan },
       timeoutMs: options.timeoutMs,
       signal: abort.signal,
+      fetch: world.fetch,
     });
   } finally {
     options.signal?.removeEventListener('abort', forward);

@@ -8,6 +8,8 @@ export const MAX_HEADER_BYTES = 65_536;
 
 export interface Listening {
   readonly origin: string;
+  /** The app it serves, for in-memory dispatch (see `inMemoryFetch`). */
+  readonly app: Hono;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function listen(app: Hono, onRefused: (reason: string, requestPath:
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    app,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

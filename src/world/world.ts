@@ -5,6 +5,7 @@ import { TraceRecorder } from '../trace/recorder.ts';
 import type { Trace } from '../trace/types.ts';
 import { createAuthServer } from './auth-server.ts';
 import { emptyUrls, newNonceBooks, type WorldContext } from './context.ts';
+import { inMemoryFetch } from './in-memory-fetch.ts';
 import { listen, type Listening } from './listen.ts';
 import { createServer } from './mcp-server.ts';
 import { McpSessions } from './mcp-sessions.ts';
@@ -28,6 +29,8 @@ export interface World {
   /** The URL to hand to the client under test. */
   readonly mcpUrl: string;
   readonly asOrigin: string;
+  /** Reaches both servers without sockets (same handlers, same trace); for in-process clients. */
+  readonly fetch: typeof fetch;
   trace(): Trace;
   close(): Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
   return {
     mcpUrl: urls.mcpUrl,
     asOrigin: urls.asOrigin,
+    fetch: inMemoryFetch(new Map(servers.map((s) => [s.origin, s.app]))),
     trace: () => recorder.snapshot(),
     close: async () => {
       if (closed) return;

@@ -9,7 +9,7 @@ import type { Schedule } from '../../src/schedule/types.ts';
 const corpus = await loadCorpus('corpus');
 
 function target(faults: FaultName[]): ClientTarget {
-  return { kind: 'function', name: 'reference', run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, faults }) };
+  return { kind: 'function', name: 'reference', run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch, faults }) };
 }
 
 async function flagged(faults: FaultName[], schedule: Schedule): Promise<string[]> {

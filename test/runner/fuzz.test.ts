@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { runClient } from '../../src/clients/reference.ts';
+import type { FaultName } from '../../src/clients/faults.ts';
+import type { ClientTarget } from '../../src/driver/types.ts';
+import { fuzz } from '../../src/runner/fuzz.ts';
+import { scheduleWith } from '../../src/schedule/defaults.ts';
+
+const target = (faults: (run: number) => FaultName[]): ClientTarget => {
+  let run = 0;
+  return { kind: 'function', name: 'test', run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch, faults: faults(run++) }) };
+};
+
+const base = { clientName: 'test', workers: 2, timeoutMs: 20_000 } as const;
+
+describe('fuzz', () => {
+  it('is reproducible: the same seed exercises the same schedules', async () => {
+    const a = await fuzz({ ...base, target: target(() => []), runs: 12, seed: 77 });
+    const b = await fuzz({ ...base, target: target(() => []), runs: 12, seed: 77 });
+    const c = await fuzz({ ...base, target: target(() => []), runs: 12, seed: 78 });
+    expect(a.failures).toEqual([]);
+    expect(a.runs).toBe(12);
+    expect(b.statistics).toEqual(a.statistics);
+    expect(c.statistics).not.toEqual(a.statistics);
+  });
+
+  it('tries the corpus first', async () => {
+    const challenge = scheduleWith({ mcp: { post: [{ kind: 'use-dpop-nonce', nonce: 'corpus|0' }] } });
+    const report = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-rs-nonce']), runs: 5, seed: 1, examples: [challenge], confirmations: 1, maxShrinkRuns: 5 });
+    expect(report.failures[0]?.foundAtRun).toBe(1);
+    expect(report.failures[0]?.checkIds).toEqual(['sep-1932-client-rs-nonce']);
+  });
+
+  it('shrinks, confirms by replay and reports through every callback', async () => {
+    const found: number[] = [];
+    const reports: number[] = [];
+    const report = await fuzz({
+      ...base,
+      target: target(() => ['htu-with-query']),
+      runs: 200,
+      seed: 5,
+      onFound: (f) => void found.push(f.run),
+      onCounterexample: async (f) => ({ replayCommand: `replay ${f.checkIds.join(',')}`, corpusFile: null }),
+      onReport: (r) => void reports.push(r.failures.length),
+    });
+    const bug = report.failures[0]!;
+    expect(report.stoppedBy).toBe('failure');
+    expect(bug.verdict).toBe('bug');
+    expect(bug.checkIds).toContain('sep-1932-client-htm-htu-match');
+    expect(bug.confirmation).toEqual({ replays: 3, reproduced: 3 });
+    expect(bug.replayCommand).toBe(`replay ${bug.checkIds.join(',')}`);
+    // Shrunk to the one thing the fault needs: a query on the MCP URL.
+    expect(bug.schedule).toEqual(scheduleWith({ mcp: { query: bug.schedule.mcp.query }, plan: [['tools/list']] }));
+    expect(bug.schedule.mcp.query).not.toBeNull();
+    expect(found.length).toBeGreaterThanOrEqual(1);
+    expect(reports.at(-1)).toBe(1);
+    expect(bug.trace.entries.length).toBeGreaterThan(0);
+  });
+
+  it('reports a failure that does not reproduce on replay as flaky, not as a bug', async () => {
+    // Broken on the very first run only: a verdict no replay can confirm.
+    const report = await fuzz({ ...base, workers: 1, target: target((run) => (run === 0 ? ['bearer-scheme'] : [])), runs: 3, seed: 2, confirmations: 2 });
+    expect(report.failures).toEqual([]);
+    expect(report.flaky).toHaveLength(1);
+    expect(report.flaky[0]!.verdict).toBe('flaky');
+    expect(report.flaky[0]!.confirmation.reproduced).toBe(0);
+    expect(report.flaky[0]!.checkIds).toContain('sep-1932-client-dpop-auth-scheme');
+  });
+
+  it('counts WARNINGs only with failOn: warning', async () => {
+    const algs = scheduleWith({ as: { algs: ['PS256'] } });
+    const lax = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-advertised-algs']), runs: 1, seed: 3, examples: [algs] });
+    const strict = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-advertised-algs']), runs: 1, seed: 3, examples: [algs], failOn: 'warning', maxShrinkRuns: 3 });
+    expect(lax.failures).toEqual([]);
+    expect(strict.failures[0]?.checkIds).toEqual(['sep-1932-client-advertised-alg']);
+  });
+
+  it('stops when aborted and still returns the report', async () => {
+    const abort = new AbortController();
+    const report = await fuzz({ ...base, target: target(() => []), runs: 10_000, seed: 4, signal: abort.signal, onProgress: (p) => p.runs >= 3 && abort.abort() });
+    expect(report.stoppedBy).toBe('interrupted');
+    expect(report.runs).toBeLessThan(20);
+  });
+
+  it('gives up with an infrastructure error when the client never reaches the servers', async () => {
+    const dead: ClientTarget = { kind: 'function', name: 'dead', run: async () => Promise.reject(new Error('cannot start')) };
+    await expect(fuzz({ ...base, target: dead, runs: 50, seed: 1 })).rejects.toThrow(/made no HTTP request/);
+  });
+});
