@@ -3,14 +3,26 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { z } from 'zod';
 
-/** A real MCP server (official SDK) with the tools the plans call. */
+/**
+ * A real MCP server (official SDK) that answers every method a plan may ask
+ * for: `tools/list` and `tools/call` (tool `echo`, lenient about its
+ * arguments), `ping`, `resources/list` and `prompts/list`. A client must never
+ * fail for a reason that has nothing to do with DPoP, or a liveness verdict
+ * could blame it for giving up.
+ */
 function buildMcpServer(): McpServer {
   const server = new McpServer({ name: 'dpop-fuzz-test-server', version: '1.0.0' });
   server.registerTool(
     'echo',
-    { description: 'Echoes its message', inputSchema: { message: z.string() } },
-    async ({ message }) => ({ content: [{ type: 'text', text: message }] }),
+    { description: 'Echoes its message', inputSchema: { message: z.string().optional(), text: z.string().optional() } },
+    async ({ message, text }) => ({ content: [{ type: 'text', text: message ?? text ?? '' }] }),
   );
+  server.registerResource('readme', 'fuzz://readme', { description: 'A static text resource', mimeType: 'text/plain' }, async (uri) => ({
+    contents: [{ uri: uri.href, text: 'mcp-dpop-fuzz test server' }],
+  }));
+  server.registerPrompt('greeting', { description: 'A static prompt' }, async () => ({
+    messages: [{ role: 'user', content: { type: 'text', text: 'hello' } }],
+  }));
   return server;
 }
 
