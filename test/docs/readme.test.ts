@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { catalogueMarkdown } from '../../src/cli/catalogue-markdown.ts';
 import { CHECK_HELP } from '../../src/cli/commands/check.ts';
+import { REPLAY_HELP } from '../../src/cli/commands/replay.ts';
+import { RUN_HELP } from '../../src/cli/commands/run.ts';
 import { PRESETS } from '../../src/schedule/presets.ts';
 import { FAULT_NAMES } from '../../src/clients/faults.ts';
 
@@ -19,8 +21,12 @@ describe('README', async () => {
     expect(readme).toContain('npm test');
   });
 
-  it('documents every option of `dpop-fuzz check` as --help prints it', () => {
-    const options = CHECK_HELP.slice(CHECK_HELP.indexOf('Client (exactly one):'), CHECK_HELP.indexOf('Exit status:')).trim();
+  it.each([
+    ['check', CHECK_HELP],
+    ['run', RUN_HELP],
+    ['replay', REPLAY_HELP],
+  ])('documents every option of `dpop-fuzz %s` as --help prints it', (_name, help) => {
+    const options = help.slice(help.indexOf('Client ('), help.indexOf('Exit status:')).trim();
     expect(readme).toContain(options);
   });
 
