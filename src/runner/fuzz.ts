@@ -99,6 +99,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const maxShrinkRuns = options.maxShrinkRuns ?? DEFAULT_MAX_SHRINK_RUNS;
   const arbitrary = options.arbitrary ?? scheduleArbitrary();
   const failOn = options.failOn ?? 'failure';
+  // fast-check's scheduler reaches into the servers' handlers of an in-process
+  // run; a client in another process gets the schedule's response delays only.
+  const orderings: fc.Arbitrary<fc.Scheduler | null> =
+    options.target.kind === 'command' ? fc.constant(null) : fc.scheduler().map((s): fc.Scheduler | null => s);
   const session: Session = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, tally: new CoverageTally() };
   const failures: FailureReport[] = [];
   const flaky: FailureReport[] = [];
@@ -127,10 +131,14 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     statistics: session.tally.toJSON(),
   });
 
-  /** One client run; null when the harness could not run it (counted, never a verdict). */
-  const runSchedule = async (schedule: Schedule): Promise<RunOnceResult | null> => {
+  /**
+   * One client run; null when the harness could not run it (counted, never a
+   * verdict). With a scheduler (in-process clients), fast-check decides the
+   * order in which the servers release their answers to concurrent requests.
+   */
+  const runSchedule = async (schedule: Schedule, scheduler: fc.Scheduler | null = null): Promise<RunOnceResult | null> => {
     try {
-      const result = await runOnce({
+      const run = runOnce({
         target: options.target,
         schedule,
         timeoutMs: options.timeoutMs,
@@ -138,7 +146,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         ...(options.judge ? { judge: options.judge } : {}),
         ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(scheduler ? { releaseGate: (label: string) => scheduler.schedule(Promise.resolve(), label) } : {}),
       });
+      const result = scheduler ? await scheduler.waitFor(run) : await run;
       session.successfulRuns++;
       return result;
     } catch (err) {
@@ -158,7 +168,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     let failing: { readonly checkIds: ReadonlySet<string>; readonly run: number; readonly original: Schedule } | null = null;
     let lastFailure: { readonly schedule: Schedule; readonly result: RunOnceResult } | null = null;
     let shrinkRuns = 0;
-    const property = fc.asyncProperty(arbitrary, async (schedule) => {
+    const property = fc.asyncProperty(arbitrary, orderings, async (schedule, scheduler) => {
       if (failing === null) {
         if (session.stop !== null || aborted()) return true;
         if (performance.now() > deadline) {
@@ -169,7 +179,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         // Shrink budget spent: the smallest failing schedule so far stands.
         return true;
       }
-      const result = await runSchedule(schedule);
+      const result = await runSchedule(schedule, scheduler);
       if (failing === null) {
         session.runs++;
         session.tally.add(scheduleLabels(schedule));
@@ -190,7 +200,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       lastFailure = { schedule, result };
       return false;
     });
-    const examples = share.index === 0 ? (options.examples ?? []).map((s): [Schedule] => [s]) : [];
+    // Corpus schedules run with the servers' natural answer order.
+    const examples = share.index === 0 ? (options.examples ?? []).map((s): [Schedule, fc.Scheduler | null] => [s, null]) : [];
     const details = await fc.check(property, { seed: share.seed, numRuns: share.runs + examples.length, examples, endOnFailure: false });
     if (!details.failed || failing === null || lastFailure === null) {
       if (details.failed && details.errorInstance) throw details.errorInstance;
@@ -204,7 +215,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const settleCounterexample = async (
     found: { readonly checkIds: ReadonlySet<string>; readonly run: number; readonly original: Schedule },
     shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult },
-    details: fc.RunDetails<[Schedule]>,
+    details: fc.RunDetails<[Schedule, fc.Scheduler | null]>,
   ): Promise<void> => {
     const stopped = () => aborted();
     let schedule = shrunk.schedule;

@@ -20,6 +20,8 @@ export interface RunOnceOptions {
   readonly maxRequests?: number;
   /** Abort from outside (Ctrl-C). */
   readonly signal?: AbortSignal;
+  /** See `WorldOptions.releaseGate`. */
+  readonly releaseGate?: (label: string) => Promise<void>;
 }
 
 export interface RunOnceResult {
@@ -39,6 +41,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const world = await startWorld(options.schedule, {
     iatWindowSeconds: options.judge?.iatWindowSeconds ?? DEFAULT_JUDGE_OPTIONS.iatWindowSeconds,
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
+    ...(options.releaseGate ? { releaseGate: options.releaseGate } : {}),
     // A runaway client is stopped as soon as the request cap is reached.
     onCap: () => abort.abort(),
   });

@@ -51,6 +51,7 @@ export function traced(world: WorldContext, server: ServerRole, endpoint: Endpoi
     const read = await readRequest(c, server, endpoint, world.recorder, world.now());
     const seq = world.recorder.begin(read.facts);
     if (seq === null) {
+      world.delays.leave();
       return c.json({ error: 'temporarily_unavailable', error_description: 'request cap of this run reached' }, 503);
     }
     let result: HandlerResult;
@@ -65,7 +66,7 @@ export function traced(world: WorldContext, server: ServerRole, endpoint: Endpoi
       };
     }
     // The schedule may hold this response back, so answers to concurrent requests can overtake each other.
-    await world.delays.wait(delayMs);
+    await world.delays.wait(delayMs, `${server} ${read.facts.method} ${endpoint} #${seq}`);
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
       const value = result.response.headers.get(name);

@@ -20,6 +20,12 @@ export interface WorldOptions {
   readonly maxRequests?: number;
   /** Called once when the request cap is reached. */
   readonly onCap?: () => void;
+  /**
+   * Awaited before each response is sent (after its scheduled delay); an
+   * in-process run passes fast-check's scheduler here to order the answers to
+   * concurrent requests.
+   */
+  readonly releaseGate?: (label: string) => Promise<void>;
   /** Clock for the servers (tests pin it); defaults to Date.now. */
   readonly now?: () => number;
 }
@@ -67,7 +73,7 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
     iatWindowSeconds: options.iatWindowSeconds ?? 300,
     ...newNonceBooks(schedule),
     tokenSigningKey: privateKey,
-    delays: new ResponseDelays(schedule.responseDelays),
+    delays: new ResponseDelays(schedule.responseDelays, options.releaseGate),
     urls: emptyUrls(),
   };
   const sessions = new McpSessions();
