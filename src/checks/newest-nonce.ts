@@ -49,6 +49,11 @@ export const newestNonce: CheckFn = ({ trace }) => {
     const sentIndex = sent === null ? -1 : own.map((n) => n.value).lastIndexOf(sent);
     if (sentIndex >= newest) continue;
     const supplier = own[newest]!;
+    // RFC 9449 §8.2: "newest" is the newest the client received. An older value
+    // that a response overlapping the supplier's also delivered (no causal
+    // order between the two) may have reached the client last: not blamed.
+    const supplierPast = past.get(supplier.seq) ?? new Set<number>();
+    if (sent !== null && own.some((n) => n.value === sent && n.seq >= 0 && n.seq !== supplier.seq && !supplierPast.has(n.seq))) continue;
     failures.push({
       seq: [supplier.seq, e.seq],
       message: `${describe(e)} carried ${sent === null ? 'no nonce' : `the stale nonce ${JSON.stringify(sent)}`} although #${supplier.seq}, whose response the client had already used, supplied ${JSON.stringify(supplier.value)}`,

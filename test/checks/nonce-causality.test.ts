@@ -26,6 +26,35 @@ describe('sep-1932-client-newest-nonce under overlapping requests', () => {
     expect(r.evidence).toContain(stale);
   });
 
+  it('does not blame an older nonce that an overlapping response delivered last (answers released out of order)', () => {
+    const b = new TraceBuilder();
+    withToken(b);
+    b.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, issuesSession: 'S' });
+    // A POST and a concurrent GET are both challenged with N1.
+    b.add({ at: 30, done: 35, token: 'AT1', proof: { jti: 'b' }, session: 'S', status: 401, error: 'use_dpop_nonce', nonce: 'N1', key: 'post' });
+    b.add({ at: 31, done: 45, token: 'AT1', proof: { jti: 'c' }, session: 'S', status: 401, error: 'use_dpop_nonce', nonce: 'N1', key: 'get', method: 'GET' });
+    // The POST's retry is challenged again with N2, answered before the GET's N1 reaches the client.
+    b.add({ at: 36, done: 40, token: 'AT1', proof: { jti: 'd', nonce: 'N1' }, session: 'S', status: 401, error: 'use_dpop_nonce', nonce: 'N2', key: 'post' });
+    b.add({ at: 41, done: 50, token: 'AT1', proof: { jti: 'e', nonce: 'N2' }, session: 'S', key: 'post', issuesSession: 'S2' });
+    // A later request, provably after the N2 challenge (it carries the session minted after it), goes out
+    // with N1: the last nonce the client received.
+    b.add({ at: 60, done: 70, token: 'AT1', proof: { jti: 'f', nonce: 'N1' }, session: 'S2', key: 'other' });
+    expect(newestNonce(b.input()).status).toBe('SUCCESS');
+  });
+
+  it('still fails an older nonce when every response that delivered it came before the newer one', () => {
+    const b = new TraceBuilder();
+    withToken(b);
+    b.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, issuesSession: 'S' });
+    b.add({ at: 30, done: 35, token: 'AT1', proof: { jti: 'b' }, session: 'S', status: 401, error: 'use_dpop_nonce', nonce: 'N1', key: 'post' });
+    const supplier = b.add({ at: 36, done: 40, token: 'AT1', proof: { jti: 'd', nonce: 'N1' }, session: 'S', status: 401, error: 'use_dpop_nonce', nonce: 'N2', key: 'post' });
+    b.add({ at: 41, done: 50, token: 'AT1', proof: { jti: 'e', nonce: 'N2' }, session: 'S', key: 'post', issuesSession: 'S2' });
+    const stale = b.add({ at: 60, done: 70, token: 'AT1', proof: { jti: 'f', nonce: 'N1' }, session: 'S2', key: 'other' });
+    const r = newestNonce(b.input());
+    expect(r.status).toBe('FAILURE');
+    expect(r.evidence).toEqual([supplier, stale]);
+  });
+
   it('fails a nonce the server never issued (mangled at a comma)', () => {
     const b = new TraceBuilder();
     withToken(b);
