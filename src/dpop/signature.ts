@@ -5,12 +5,18 @@
 
 import { createPublicKey, verify } from 'node:crypto';
 import { compactVerify, errors, importJWK } from 'jose';
+import { KeyMemo } from './key-cache.ts';
 
 /** Outcome of a signature check: `mismatch` is a bad signature, `unverifiable` a key/alg that cannot be used. */
 export type SignatureCheck =
   | { readonly valid: true }
   | { readonly valid: false; readonly reason: 'mismatch' }
   | { readonly valid: false; readonly reason: 'unverifiable'; readonly detail: string };
+
+type ImportedKey = { readonly key: Awaited<ReturnType<typeof importJWK>> } | { readonly error: string };
+
+/** Imported keys by alg and key material: a client signs a whole run with one key. */
+const IMPORTED = new KeyMemo<Promise<ImportedKey>>();
 
 const VALID: SignatureCheck = { valid: true };
 const MISMATCH: SignatureCheck = { valid: false, reason: 'mismatch' };
@@ -73,12 +79,14 @@ export async function verifyCompactJws(
 ): Promise<SignatureCheck> {
   const digest = nodeOnlyDigest(alg, material);
   if (digest !== undefined) return verifyWithNode(jws, alg, digest, material, header);
-  let key: Awaited<ReturnType<typeof importJWK>>;
-  try {
-    key = await importJWK({ ...material }, alg);
-  } catch (error) {
-    return unverifiable(`key does not fit alg ${alg}: ${errorMessage(error)}`);
-  }
+  const imported = await IMPORTED.get(`${alg} ${JSON.stringify(material)}`, () =>
+    importJWK({ ...material }, alg).then(
+      (key): ImportedKey => ({ key }),
+      (error: unknown): ImportedKey => ({ error: errorMessage(error) }),
+    ),
+  );
+  if ('error' in imported) return unverifiable(`key does not fit alg ${alg}: ${imported.error}`);
+  const key = imported.key;
   try {
     await compactVerify(jws, key, { algorithms: [alg] });
     return VALID;

@@ -5,6 +5,10 @@
 
 import { createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import { KeyMemo } from './key-cache.ts';
+
+/** Thumbprints by key material: a client reuses one key for a whole run. */
+const THUMBPRINTS = new KeyMemo<Promise<string | null>>();
 
 /**
  * JWK members that carry private or secret key material: RSA (RFC 7518
@@ -75,8 +79,10 @@ export async function jwkThumbprint(jwk: unknown): Promise<string | null> {
   try {
     if (!isJsonObject(jwk) || privateJwkMembers(jwk).length > 0) return null;
     const material = publicKeyMaterial(jwk);
-    if (material === null || !isImportablePublicKey(material)) return null;
-    return await calculateJwkThumbprint(material, 'sha256');
+    if (material === null) return null;
+    return await THUMBPRINTS.get(JSON.stringify(material), () =>
+      isImportablePublicKey(material) ? calculateJwkThumbprint(material, 'sha256').catch(() => null) : Promise.resolve(null),
+    );
   } catch {
     return null;
   }
