@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readJsonFile } from '../io/read-json-file.ts';
 import { CorpusError, parseCorpusEntry, type CorpusEntry } from './entry.ts';
 
 /** A corpus entry and the file it came from. */
@@ -30,18 +31,7 @@ export async function loadCorpus(dir: string): Promise<StoredEntry[]> {
 
 /** Reads and validates one corpus file. */
 export async function loadCorpusFile(file: string): Promise<CorpusEntry> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new CorpusError(`cannot read corpus file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new CorpusError(`corpus file ${file} is not valid JSON: ${(err as Error).message}`);
-  }
+  const json = await readJsonFile(file, 'corpus file', (message) => new CorpusError(message));
   return parseCorpusEntry(json, file);
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { writeFileAtomic, writeJson } from '../cli/output-dir.ts';
+import { writeFileAtomic, writeJson } from '../io/atomic-file.ts';
 import { renderReportMarkdown } from './markdown.ts';
 import type { FuzzReport } from './types.ts';
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../io/read-json-file.ts';
 import { z } from 'zod';
 import { pathCollisions } from '../world/paths.ts';
 import { BASE_SCHEDULE, DEFAULT_CHALLENGE_FORMAT } from './defaults.ts';
@@ -147,18 +147,7 @@ export function parseSchedule(input: unknown): Schedule {
 
 /** Reads and validates a schedule file; errors name the file. */
 export async function loadScheduleFile(file: string): Promise<Schedule> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ScheduleError(`cannot read schedule ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ScheduleError(`schedule ${file} is not valid JSON: ${(err as Error).message}`);
-  }
+  const json = await readJsonFile(file, 'schedule', (message) => new ScheduleError(message));
   // A stored report or corpus entry carries its schedule under `schedule`.
   const candidate = typeof json === 'object' && json !== null && 'schedule' in json && !('version' in json) ? (json as { schedule: unknown }).schedule : json;
   try {

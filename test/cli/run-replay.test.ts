@@ -1,23 +1,15 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../src/report/types.ts';
+import { BIN, cli } from './support/cli.ts';
 
 /** `dpop-fuzz run` and `replay` as users run them: separate processes, exit codes, files. */
-const BIN = path.resolve('bin/dpop-fuzz.js');
 const BROKEN = 'test/cli/fixtures/ignore-rs-nonce-client.ts';
 let dir: string;
 
-function cli(args: string[], timeout = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout, env: { ...process.env, FORCE_COLOR: '0' } }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 async function readReport(out: string): Promise<FuzzReport> {
   return JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as FuzzReport;
@@ -34,7 +26,7 @@ describe('dpop-fuzz run', () => {
   it('finds, shrinks, reports and stores a counterexample; replay reproduces it', { timeout: 180_000 }, async () => {
     const out = path.join(dir, 'broken');
     const corpus = path.join(dir, 'corpus');
-    const r = await cli(['run', '--module', BROKEN, '--runs', '200', '--seed', '5', '--out', out, '--corpus', corpus, '--quiet']);
+    const r = await cli(['run', '--module', BROKEN, '--runs', '200', '--seed', '5', '--out', out, '--corpus', corpus, '--quiet'], 170_000);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toContain('FAILURE sep-1932-client-rs-nonce');
     const report = await readReport(out);
@@ -61,7 +53,7 @@ describe('dpop-fuzz run', () => {
 
   it('exits 0 for a conformant client and prints coverage statistics', { timeout: 180_000 }, async () => {
     const out = path.join(dir, 'clean');
-    const r = await cli(['run', '--module', 'src/clients/reference.ts', '--runs', '25', '--seed', '9', '--out', out, '--no-corpus']);
+    const r = await cli(['run', '--module', 'src/clients/reference.ts', '--runs', '25', '--seed', '9', '--out', out, '--no-corpus'], 170_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('No FAILURE found.');
     expect(r.stdout).toMatch(/Coverage \(share of runs per schedule dimension\):\n\s+topology\s+/);

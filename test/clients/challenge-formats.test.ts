@@ -10,6 +10,7 @@ import { challengeError } from '../../src/clients/dpop-fetch.ts';
 import { findChallenge, parseWwwAuthenticate, type Challenge } from '../../src/clients/www-authenticate.ts';
 import type { ChallengeFormat, ChallengeSchemes } from '../../src/schedule/types.ts';
 import { buildChallenge, EXTRA_PARAM, type ChallengeParams } from '../../src/world/challenge.ts';
+import { allChallengeFormats } from '../support/challenge-formats.ts';
 
 const RM = 'http://127.0.0.1:9/.well-known/oauth-protected-resource/mcp?x="1"';
 
@@ -20,16 +21,6 @@ const CASES: readonly (readonly [string, ChallengeParams])[] = [
   ['invalid_token', { error: 'invalid_token', description: 'The access token is not valid', resourceMetadata: RM, algs: ['PS256'] }],
 ];
 
-function formats(): ChallengeFormat[] {
-  const out: ChallengeFormat[] = [];
-  for (const schemeCase of ['DPoP', 'dpop', 'DPOP'] as const) {
-    for (let bits = 0; bits < 64; bits++) {
-      const b = (i: number) => (bits & (1 << i)) !== 0;
-      out.push({ schemeCase, errorFirst: b(0), bareError: b(1), spaced: b(2), extraParam: b(3), bearerFirst: b(4), separateHeaders: b(5) });
-    }
-  }
-  return out;
-}
 
 /** What a correct parser must read from one challenge. */
 function expectedParams(p: ChallengeParams, f: ChallengeFormat, withAlgs: boolean): Record<string, string> {
@@ -48,7 +39,7 @@ const paramsOf = (c: Challenge | undefined): Record<string, string> | undefined 
 describe.each(['DPoP', 'DPoP+Bearer', 'Bearer'] as ChallengeSchemes[])('challenges %s', (schemes) => {
   it.each(CASES)('%s: every format parses to the same challenges', (_name, p) => {
     let checked = 0;
-    for (const f of formats()) {
+    for (const f of allChallengeFormats()) {
       const fields = buildChallenge(schemes, p, f);
       const dpopOnly = p.error === 'use_dpop_nonce' || p.error === 'invalid_dpop_proof';
       const offersDpop = dpopOnly || schemes !== 'Bearer';

@@ -10,23 +10,13 @@ import type { ChallengeFormat, ChallengeSchemes } from '../../src/schedule/types
 import { buildChallenge, type ChallengeParams } from '../../src/world/challenge.ts';
 import { createTestKey, mcpInitialize, obtainToken } from '../support/dpop-test-proofs.ts';
 import { fieldValues, lastEntry, rawRequest, start } from './support/world-harness.ts';
+import { allChallengeFormats } from '../support/challenge-formats.ts';
 
 const RM = 'http://127.0.0.1:1/.well-known/oauth-protected-resource/mcp';
 const NONCE: ChallengeParams = { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof', resourceMetadata: RM, algs: ['ES256', 'EdDSA'] };
 const BARE: ChallengeParams = { resourceMetadata: RM, algs: ['ES256'] };
 const INVALID: ChallengeParams = { error: 'invalid_token', description: 'The access token is not valid', resourceMetadata: RM, algs: ['ES256'] };
 
-/** Every combination of the format's switches (3 × 2⁶ = 192). */
-export function allFormats(): ChallengeFormat[] {
-  const out: ChallengeFormat[] = [];
-  for (const schemeCase of ['DPoP', 'dpop', 'DPOP'] as const) {
-    for (let bits = 0; bits < 64; bits++) {
-      const b = (i: number) => (bits & (1 << i)) !== 0;
-      out.push({ schemeCase, errorFirst: b(0), bareError: b(1), spaced: b(2), extraParam: b(3), bearerFirst: b(4), separateHeaders: b(5) });
-    }
-  }
-  return out;
-}
 
 // RFC 9110 §5.6.2 token, §5.6.4 quoted-string, §11.2 auth-param, §5.6.1 list with OWS.
 const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
@@ -63,7 +53,7 @@ describe('buildChallenge variants', () => {
 
   it.each(['DPoP', 'DPoP+Bearer', 'Bearer'] as ChallengeSchemes[])('with %s, every format gives valid field values (RFC 9110 §11.6.1)', (schemes) => {
     let checked = 0;
-    for (const f of allFormats()) {
+    for (const f of allChallengeFormats()) {
       for (const p of [NONCE, BARE, INVALID]) {
         const fields = buildChallenge(schemes, p, f);
         expect(fields.length).toBe(schemes === 'DPoP+Bearer' && f.separateHeaders && p !== NONCE ? 2 : 1);
@@ -75,7 +65,7 @@ describe('buildChallenge variants', () => {
   });
 
   it('never sends error before the other params when errorFirst is off, nor a quoted error when bareError is on', () => {
-    for (const f of allFormats()) {
+    for (const f of allChallengeFormats()) {
       const [field = ''] = buildChallenge('DPoP', NONCE, f);
       expect(field.includes('error = use_dpop_nonce') || field.includes('error=use_dpop_nonce')).toBe(f.bareError);
       expect(/^\w+ +error *=/.test(field)).toBe(f.errorFirst);

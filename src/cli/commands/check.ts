@@ -8,7 +8,8 @@ import { loadScheduleFile } from '../../schedule/validate.ts';
 import { runOnce } from '../../runner/run-once.ts';
 import { toConformanceChecks } from '../checks-json.ts';
 import { formatTable } from '../format-table.ts';
-import { defaultOutDir, writeFileAtomic, writeJson } from '../output-dir.ts';
+import { defaultOutDir } from '../output-dir.ts';
+import { writeFileAtomic, writeJson } from '../../io/atomic-file.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
 

@@ -9,7 +9,7 @@ import type { Schedule } from '../../schedule/types.ts';
 import { parseSchedule, ScheduleError } from '../../schedule/validate.ts';
 import { toConformanceChecks } from '../checks-json.ts';
 import { formatTable } from '../format-table.ts';
-import { writeFileAtomic, writeJson } from '../output-dir.ts';
+import { writeFileAtomic, writeJson } from '../../io/atomic-file.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCheckIds, parseProfile, parseTarget } from './check.ts';
