@@ -51,8 +51,9 @@ function challenge(scheme: string, list: readonly string[], f: ChallengeFormat):
 
 /**
  * The `WWW-Authenticate` field values for a 401 (RFC 9110 §11.6.1), one
- * string per header field. A nonce or proof challenge is always a DPoP
- * challenge (RFC 9449 §9, §7.1); otherwise the schedule picks the schemes
+ * string per header field. A nonce or proof error is always carried by the
+ * DPoP challenge (RFC 9449 §9, §7.1), next to a plain Bearer challenge when
+ * the schedule offers both schemes; otherwise the schedule picks the schemes
  * offered (RFC 9449 §7.2 shows `Bearer, DPoP …` in one field). The format
  * only changes the spelling, never the meaning; the default format gives
  * exactly one field `DPoP error="…", error_description="…", algs="…",
@@ -61,8 +62,12 @@ function challenge(scheme: string, list: readonly string[], f: ChallengeFormat):
 export function buildChallenge(schemes: ChallengeSchemes, p: ChallengeParams, f: ChallengeFormat = DEFAULT_CHALLENGE_FORMAT): string[] {
   // RFC 9110 §11.1: the scheme name is case-insensitive.
   const dpop = challenge(f.schemeCase, params(p, true, f), f);
-  if (p.error === 'use_dpop_nonce' || p.error === 'invalid_dpop_proof') return [dpop];
-  const bearer = challenge('Bearer', params(p, false, f), f);
+  const proofProblem = p.error === 'use_dpop_nonce' || p.error === 'invalid_dpop_proof';
+  // A nonce or proof error belongs to the DPoP challenge alone; a server that
+  // also accepts Bearer still offers it, without the error (RFC 9110 §11.6.1
+  // allows several challenges: a client must find the DPoP one).
+  if (proofProblem && schemes !== 'DPoP+Bearer') return [dpop];
+  const bearer = challenge('Bearer', params(proofProblem ? { resourceMetadata: p.resourceMetadata, algs: [] } : p, false, f), f);
   switch (schemes) {
     case 'DPoP':
       return [dpop];

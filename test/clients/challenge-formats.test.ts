@@ -43,7 +43,7 @@ describe.each(['DPoP', 'DPoP+Bearer', 'Bearer'] as ChallengeSchemes[])('challeng
       const fields = buildChallenge(schemes, p, f);
       const dpopOnly = p.error === 'use_dpop_nonce' || p.error === 'invalid_dpop_proof';
       const offersDpop = dpopOnly || schemes !== 'Bearer';
-      const offersBearer = !dpopOnly && schemes !== 'DPoP';
+      const offersBearer = schemes === 'DPoP+Bearer' || (!dpopOnly && schemes === 'Bearer');
       // Separate fields, and the same fields joined as Headers.get() does, read alike.
       for (const input of [fields, fields.join(', ')]) {
         const challenges = parseWwwAuthenticate(input);
@@ -52,7 +52,9 @@ describe.each(['DPoP', 'DPoP+Bearer', 'Bearer'] as ChallengeSchemes[])('challeng
           offersDpop && offersBearer ? (f.bearerFirst ? ['bearer', 'dpop'] : ['dpop', 'bearer']) : offersDpop ? ['dpop'] : ['bearer'],
         );
         expect(paramsOf(findChallenge(challenges, 'DPoP')), label).toEqual(offersDpop ? expectedParams(p, f, true) : undefined);
-        expect(paramsOf(findChallenge(challenges, 'Bearer')), label).toEqual(offersBearer ? expectedParams(p, f, false) : undefined);
+        // With a nonce or proof error, the Bearer challenge next to it carries no error.
+        const bearerParams = dpopOnly ? expectedParams({ resourceMetadata: p.resourceMetadata, algs: [] }, f, false) : expectedParams(p, f, false);
+        expect(paramsOf(findChallenge(challenges, 'Bearer')), label).toEqual(offersBearer ? bearerParams : undefined);
         // The error the client acts on is the server's, never the one inside the unknown parameter.
         expect(challengeError(challenges)?.error ?? null, label).toBe(p.error ?? null);
         checked++;
