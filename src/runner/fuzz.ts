@@ -5,6 +5,7 @@ import { DriverError, type ClientTarget } from '../driver/types.ts';
 import type { FailureReport, FuzzReport, StopReason } from '../report/types.ts';
 import { scheduleArbitrary } from '../schedule/arbitraries.ts';
 import { scheduleLabels } from '../schedule/classify.ts';
+import { scheduleEvents } from '../schedule/complexity.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { confirm, failuresAmong, type FailOn } from './confirm.ts';
 import { runOnce, type RunOnceResult } from './run-once.ts';
@@ -232,6 +233,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
     const failed = failuresAmong(evidence, found.checkIds, failOn);
     const verdict = confirmation.reproduced > 0 ? 'bug' : confirmation.replays === 0 && stopped() ? 'unconfirmed' : 'flaky';
+    // Two searches that hit the same checks found the same bug: report it once, with the smaller schedule.
+    const key = [...new Set(failed.map((r) => r.id))].sort().join(' ');
+    const target = verdict === 'flaky' ? flaky : failures;
+    const same = target.findIndex((f) => [...f.checkIds].sort().join(' ') === key);
+    if (same !== -1 && scheduleEvents(target[same]!.schedule) <= scheduleEvents(schedule)) return;
     const base = {
       checkIds: [...new Set(failed.map((r) => r.id))],
       results: failed,
@@ -245,7 +251,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       confirmation: { replays: confirmation.replays, reproduced: confirmation.reproduced },
     } satisfies Omit<FailureReport, 'replayCommand' | 'corpusFile'>;
     const where = options.onCounterexample ? await options.onCounterexample(base) : { replayCommand: '', corpusFile: null };
-    (verdict === 'flaky' ? flaky : failures).push({ ...base, ...where });
+    const entry = { ...base, ...where };
+    // Looked up again: another search may have settled the same bug meanwhile.
+    const index = target.findIndex((f) => [...f.checkIds].sort().join(' ') === key);
+    if (index === -1) target.push(entry);
+    else if (scheduleEvents(schedule) < scheduleEvents(target[index]!.schedule)) target[index] = entry;
     await options.onReport?.(report());
   };
 

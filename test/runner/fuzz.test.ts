@@ -56,6 +56,13 @@ describe('fuzz', () => {
     expect(bug.trace.entries.length).toBeGreaterThan(0);
   });
 
+  it('reports a bug that several searches found once', async () => {
+    // Fails under every schedule: all four searches find it at their first run.
+    const report = await fuzz({ ...base, workers: 4, target: target(() => ['bearer-scheme']), runs: 8, seed: 6, confirmations: 1, maxShrinkRuns: 10 });
+    expect(report.failures).toHaveLength(1);
+    expect(report.failures[0]!.checkIds).toContain('sep-1932-client-dpop-auth-scheme');
+  });
+
   it('reports a failure that does not reproduce on replay as flaky, not as a bug', async () => {
     // Broken on the very first run only: a verdict no replay can confirm.
     const report = await fuzz({ ...base, workers: 1, target: target((run) => (run === 0 ? ['bearer-scheme'] : [])), runs: 3, seed: 2, confirmations: 2 });

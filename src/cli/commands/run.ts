@@ -39,7 +39,7 @@ Options:
                       same schedules (default: random, printed)
   --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
   --workers <n>       searches run side by side (default: CPU count for
-                      --command, 2 for --module)
+                      --command, 4 for --module)
   --out <dir>         report folder (default: results/run-<time>)
   --corpus <dir>      corpus folder: its schedules are tried first and new
                       counterexamples are saved there (default: corpus)
@@ -95,7 +95,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const checks = parseCheckIds(flags.checks);
   const runs = intFlag('runs', flags.runs, DEFAULT_RUNS);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
-  const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 2);
+  const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 4);
   const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
   const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
   const maxShrinkRuns = intFlag('max-shrink-runs', flags['max-shrink-runs'], DEFAULT_MAX_SHRINK_RUNS, 0);
