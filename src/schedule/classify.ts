@@ -47,7 +47,7 @@ export function scheduleLabels(s: Schedule): ScheduleLabels {
     'mcp: transient errors': transient.length === 0 ? 'none' : [...new Set(transient)].sort().join('+'),
     'mcp: after the list': s.mcp.then.kind,
     'mcp: challenge schemes': s.mcp.challenge,
-    'mcp: challenge spelling': formatChanges.length === 0 ? 'default' : `${count(formatChanges.length)} variations`,
+    'mcp: challenge spelling': formatChanges.length === 0 ? 'default' : formatChanges.length === 1 ? '1 variation' : `${count(formatChanges.length)} variations`,
     'mcp: dpop_bound_access_tokens_required': String(s.mcp.boundTokensRequired),
     'mcp: URL': [s.mcp.path === BASE_SCHEDULE.mcp.path ? 'default path' : 'other path', s.mcp.query === null ? '' : 'query'].filter(Boolean).join(' + '),
     'mcp: redirect': String(s.mcp.redirect ?? 'none'),
