@@ -48,6 +48,10 @@ export interface FuzzReport {
   readonly stoppedBy: StopReason;
   readonly failures: readonly FailureReport[];
   readonly flaky: readonly FailureReport[];
+  /** Runs whose client never reached the servers (after at least one run that did), with the first few schedules. */
+  readonly crashes: { readonly runs: number; readonly schedules: readonly Schedule[] };
+  /** Problems that did not stop the run (e.g. a counterexample that could not be stored). */
+  readonly warnings: readonly string[];
   /** How often each schedule dimension was exercised: dimension → label → runs. */
   readonly statistics: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }

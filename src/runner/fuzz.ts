@@ -18,6 +18,10 @@ export const DEFAULT_RUNS = 500;
 export const DEFAULT_CONFIRMATIONS = 3;
 /** Client runs spent on shrinking one counterexample at most. */
 export const DEFAULT_MAX_SHRINK_RUNS = 300;
+/** Runs in a row that never reach the servers, with none that did, before the client is deemed unusable. */
+const FATAL_CRASHES = 3;
+/** Schedules of crashed runs kept for the report. */
+const MAX_CRASHED_SCHEDULES = 3;
 
 export interface FuzzProgress {
   /** Generated schedules run so far (shrinking and replays excluded). */
@@ -80,7 +84,10 @@ interface Session {
   crashedRuns: number;
   /** Set once exploration must end (first counterexample, time limit, Ctrl-C). */
   stop: StopReason | null;
-  fatal: DriverError | null;
+  fatal: Error | null;
+  /** Schedules of runs whose client never reached the servers (the first few). */
+  readonly crashed: Schedule[];
+  readonly warnings: string[];
   readonly tally: CoverageTally;
 }
 
@@ -104,7 +111,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   // run; a client in another process gets the schedule's response delays only.
   const orderings: fc.Arbitrary<fc.Scheduler | null> =
     options.target.kind === 'command' ? fc.constant(null) : fc.scheduler().map((s): fc.Scheduler | null => s);
-  const session: Session = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, tally: new CoverageTally() };
+  const session: Session = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, crashed: [], warnings: [], tally: new CoverageTally() };
   const failures: FailureReport[] = [];
   const flaky: FailureReport[] = [];
   const aborted = () => options.signal?.aborted === true;
@@ -126,9 +133,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     shrinkRuns: session.shrinkRuns,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
-    stoppedBy: session.stop ?? 'completed',
+    // Ctrl-C wins over any earlier reason (a Ctrl-C during shrinking included).
+    stoppedBy: aborted() ? 'interrupted' : (session.stop ?? 'completed'),
     failures: [...failures],
     flaky: [...flaky],
+    crashes: { runs: session.crashedRuns, schedules: [...session.crashed] },
+    warnings: [...session.warnings],
     statistics: session.tally.toJSON(),
   });
 
@@ -150,14 +160,25 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         ...(scheduler ? { releaseGate: (label: string) => scheduler.schedule(Promise.resolve(), label) } : {}),
       });
       const result = scheduler ? await scheduler.waitFor(run) : await run;
+      // A run cut short by Ctrl-C is never judged: its trace is partial.
+      if (aborted()) return null;
       session.successfulRuns++;
       return result;
     } catch (err) {
-      if (!(err instanceof DriverError)) throw err;
-      // The schedule cannot matter before the first request: a client that
-      // never reaches the servers is an infrastructure problem, not a bug.
+      if (aborted()) return null;
+      if (!(err instanceof DriverError)) {
+        // A harness failure (not the client's): stop everything, report it.
+        session.fatal ??= err instanceof Error ? err : new Error(String(err));
+        session.stop ??= 'interrupted';
+        return null;
+      }
+      // The client never reached the servers. Only the URL it was handed comes
+      // from the schedule before the first request, so this is a start-up
+      // problem: fatal when no run has worked at all, otherwise counted and
+      // reported with its schedule.
       session.crashedRuns++;
-      if (session.successfulRuns === 0) {
+      if (session.crashed.length < MAX_CRASHED_SCHEDULES) session.crashed.push(schedule);
+      if (session.successfulRuns === 0 && session.crashedRuns >= FATAL_CRASHES) {
         session.fatal ??= err;
         session.stop ??= 'interrupted';
       }
@@ -250,7 +271,13 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       verdict,
       confirmation: { replays: confirmation.replays, reproduced: confirmation.reproduced },
     } satisfies Omit<FailureReport, 'replayCommand' | 'corpusFile'>;
-    const where = options.onCounterexample ? await options.onCounterexample(base) : { replayCommand: '', corpusFile: null };
+    let where: Pick<FailureReport, 'replayCommand' | 'corpusFile'> = { replayCommand: '', corpusFile: null };
+    try {
+      if (options.onCounterexample) where = await options.onCounterexample(base);
+    } catch (err) {
+      // Storing it failed (disk full, unwritable corpus): keep the counterexample in the report anyway.
+      session.warnings.push(`could not store the counterexample for ${base.checkIds.join(', ')}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     const entry = { ...base, ...where };
     // Looked up again: another search may have settled the same bug meanwhile.
     const index = target.findIndex((f) => [...f.checkIds].sort().join(' ') === key);
@@ -265,6 +292,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     options.signal?.removeEventListener('abort', onAbort);
   }
   if (session.fatal) throw session.fatal;
+  // Every run crashed before reaching the servers (fewer runs than FATAL_CRASHES).
+  if (session.successfulRuns === 0 && session.crashedRuns > 0 && !aborted()) {
+    throw new DriverError(`none of the ${session.crashedRuns} client run(s) reached the servers; is the command right?`);
+  }
   progress();
   const final = report();
   await options.onReport?.(final);

@@ -63,7 +63,8 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     unregister();
   }
   const trace = world.trace();
-  if (trace.entries.length === 0 && trace.refused.length === 0 && outcome.exitCode !== 0 && !options.signal?.aborted) {
+    // A client that never reached the servers cannot be judged: wrong command, crash at start-up.
+  if (trace.entries.length === 0 && trace.refused.length === 0 && !options.signal?.aborted) {
     const tail = outcome.stderr.trim().split('\n').slice(-5).join('\n');
     throw new DriverError(
       `the client made no HTTP request and ${outcome.timedOut ? 'timed out' : `exited with code ${outcome.exitCode ?? outcome.signal}`}; is the command right?${tail ? `\n${tail}` : ''}`,

@@ -48,6 +48,8 @@ export function report(overrides: Partial<FuzzReport> = {}): FuzzReport {
     requestedRuns: 100,
     runs: 8,
     shrinkRuns: 5,
+    crashes: { runs: 0, schedules: [] },
+    warnings: [],
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 12_300,
     stoppedBy: 'failure',

@@ -91,5 +91,32 @@ describe('fuzz', () => {
   it('gives up with an infrastructure error when the client never reaches the servers', async () => {
     const dead: ClientTarget = { kind: 'function', name: 'dead', run: async () => Promise.reject(new Error('cannot start')) };
     await expect(fuzz({ ...base, target: dead, runs: 50, seed: 1 })).rejects.toThrow(/made no HTTP request/);
+    // Exiting 0 without a request is no better: nothing could be judged.
+    const idle: ClientTarget = { kind: 'function', name: 'idle', run: async () => undefined };
+    await expect(fuzz({ ...base, target: idle, runs: 2, seed: 1 })).rejects.toThrow(/reached the servers|made no HTTP request/);
+  });
+
+  it('counts and shows runs that never reached the servers when other runs did, without judging them', async () => {
+    // Chokes on an MCP URL with a query string: only the URL comes from the schedule before the first request.
+    const picky: ClientTarget = {
+      kind: 'function',
+      name: 'picky',
+      run: async (url, o) => {
+        if (url.includes('?')) throw new Error('cannot parse the URL');
+        return runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch });
+      },
+    };
+    const report = await fuzz({ ...base, target: picky, runs: 40, seed: 8 });
+    expect(report.failures).toEqual([]);
+    expect(report.crashes.runs).toBeGreaterThan(0);
+    expect(report.crashes.schedules.every((s) => s.mcp.query !== null)).toBe(true);
+  });
+
+  it('does not judge runs cut short by an abort', async () => {
+    const abort = new AbortController();
+    // Aborted while the first runs are in flight: their partial traces must not become failures.
+    const report = await fuzz({ ...base, workers: 4, target: target(() => []), runs: 1000, seed: 10, signal: abort.signal, onProgress: (p) => p.runs >= 1 && abort.abort() });
+    expect(report.stoppedBy).toBe('interrupted');
+    expect([...report.failures, ...report.flaky]).toEqual([]);
   });
 });

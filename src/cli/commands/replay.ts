@@ -32,7 +32,7 @@ Options:
   --max-retries <n>   consecutive retries that count as a storm (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
 
 Exit status: 0 no FAILURE, 1 at least one run had a FAILURE, 2 usage or
-infrastructure error.`;
+infrastructure error, 130 interrupted.`;
 
 interface Replayable {
   readonly label: string;

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { unlink, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_JUDGE_OPTIONS } from '../../checks/types.ts';
@@ -12,7 +13,7 @@ import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz } fr
 import { formatStatistics } from '../../runner/statistics.ts';
 import { quoteShellArg } from '../../driver/shell-quote.ts';
 import { defaultOutDir } from '../output-dir.ts';
-import { writeJson } from '../../io/atomic-file.ts';
+import { ensureDir, writeJson } from '../../io/atomic-file.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
 import { createProgressDisplay } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
@@ -35,8 +36,9 @@ Client (exactly one):
 
 Options:
   --runs <n>          schedules to generate (default: ${DEFAULT_RUNS})
-  --seed <n>          fast-check seed; the same seed and --workers give the
-                      same schedules (default: random, printed)
+  --seed <n>          fast-check seed, 0 to 2147483647; the same seed and
+                      --workers give the same schedules (default: random,
+                      printed)
   --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
   --workers <n>       searches run side by side (default: CPU count for
                       --command, 4 for --module)
@@ -94,7 +96,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const profile = parseProfile(flags.profile);
   const checks = parseCheckIds(flags.checks);
   const runs = intFlag('runs', flags.runs, DEFAULT_RUNS);
-  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
+  const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseSeed(flags.seed);
   const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 4);
   const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
   const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
@@ -109,6 +111,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   const corpus = corpusDir === null ? [] : await loadCorpus(corpusDir);
+  await checkWritable(outDir);
   const clientName = describeTarget(target);
   say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${corpus.length > 0 ? `, ${corpus.length} corpus schedule(s) first` : ''}`);
   say(`dpop-fuzz: report: ${reportFile}`);
@@ -184,10 +187,23 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
 }
 
 function parseSeed(value: string): number {
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Math.abs(Number(value)) > 2 ** 31) {
-    throw new UsageError(`--seed must be an integer between -2^31 and 2^31, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) throw new UsageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** Largest seed: fast-check seeds are 32-bit; worker i runs seed + i (wrapping). */
+const MAX_SEED = 2 ** 31 - 1;
+
+/** Fails now, not after an hour of fuzzing, when the report folder cannot be written. */
+async function checkWritable(dir: string): Promise<void> {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    await ensureDir(dir);
+    await writeFile(probe, '');
+    await unlink(probe);
+  } catch (err) {
+    throw new UsageError(`cannot write to --out ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return Number(value) | 0;
 }
 
 function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void {
@@ -205,6 +221,10 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
     for (const r of f.results) out(`  ${r.id}: ${r.message}`);
   }
   if (report.failures.length === 0 && report.flaky.length === 0) out('No FAILURE found.');
+  if (report.crashes.runs > 0) {
+    out(`\nWARNING ${report.crashes.runs} run(s) ended before the client's first HTTP request while others worked: check how it handles the MCP URL it is given (schedules in report.md).`);
+  }
+  for (const w of report.warnings) out(`WARNING ${w}`);
   out(`\nReport: ${path.join(outDir, 'report.md')}`);
   if (!quiet) {
     out('\nCoverage (share of runs per schedule dimension):');
