@@ -11,7 +11,22 @@ export function inMemoryFetch(routes: ReadonlyMap<string, Hono>): typeof fetch {
     const request = new Request(input, init);
     const app = routes.get(new URL(request.url).origin);
     if (!app) return fetch(request);
-    request.signal.throwIfAborted();
-    return app.fetch(request);
+    const signal = request.signal;
+    signal.throwIfAborted();
+    // Like a real fetch, an abort rejects at once, even while the server holds the response back.
+    return new Promise<Response>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(app.fetch(request)).then(
+        (response) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(response);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   };
 }
