@@ -86,17 +86,22 @@ export async function resolveSchedules(preset: string | undefined, file: string 
   return [{ schedule: PRESETS[name].schedule, source: `preset ${name}`, folder: '' }];
 }
 
+/** Flags every client-running command takes: the client, where to write, and how to judge. */
+export const CLIENT_RUN_FLAGS = {
+  command: { type: 'string' },
+  module: { type: 'string' },
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  profile: { type: 'string' },
+  checks: { type: 'string' },
+  'max-retries': { type: 'string' },
+} as const;
+
 export async function checkCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags('check', args, {
-    command: { type: 'string' },
-    module: { type: 'string' },
+    ...CLIENT_RUN_FLAGS,
     preset: { type: 'string' },
     schedule: { type: 'string' },
-    out: { type: 'string' },
-    timeout: { type: 'string' },
-    profile: { type: 'string' },
-    checks: { type: 'string' },
-    'max-retries': { type: 'string' },
     json: { type: 'boolean' },
   });
   const target = parseTarget(flags.command, flags.module);

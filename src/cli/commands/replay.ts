@@ -12,7 +12,7 @@ import { formatTable } from '../format-table.ts';
 import { writeFileAtomic, writeJson } from '../../io/atomic-file.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseCheckIds, parseProfile, parseTarget } from './check.ts';
+import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 
 export const REPLAY_HELP = `Usage: dpop-fuzz replay <report.json | corpus file | schedule.json> [client] [options]
 
@@ -88,16 +88,7 @@ async function loadReplayables(file: string): Promise<Replayable[]> {
 export async function replayCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
   const [file, ...rest] = args;
   if (file === undefined || file.startsWith('-')) throw new UsageError(`replay: give the file to replay first\n\n${REPLAY_HELP}`);
-  const flags = parseFlags('replay', rest, {
-    command: { type: 'string' },
-    module: { type: 'string' },
-    times: { type: 'string' },
-    out: { type: 'string' },
-    timeout: { type: 'string' },
-    profile: { type: 'string' },
-    checks: { type: 'string' },
-    'max-retries': { type: 'string' },
-  });
+  const flags = parseFlags('replay', rest, { ...CLIENT_RUN_FLAGS, times: { type: 'string' } });
   const profile = parseProfile(flags.profile);
   const checks = parseCheckIds(flags.checks);
   const times = intFlag('times', flags.times, 1);

@@ -18,7 +18,7 @@ import { intFlag, parseFlags } from '../parse-flags.ts';
 import { createProgressDisplay } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 import { VERSION } from '../version.ts';
-import { describeTarget, parseCheckIds, parseProfile, parseTarget } from './check.ts';
+import { CLIENT_RUN_FLAGS, describeTarget, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 import { parseDuration } from '../parse-duration.ts';
 
 export const RUN_HELP = `Usage: dpop-fuzz run (--command "<cmd>" | --module <path>) [options]
@@ -72,21 +72,15 @@ export function corpusClient(target: ClientTarget): string {
 
 export async function runCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags('run', args, {
-    command: { type: 'string' },
-    module: { type: 'string' },
+    ...CLIENT_RUN_FLAGS,
     runs: { type: 'string' },
     seed: { type: 'string' },
     'time-limit': { type: 'string' },
     workers: { type: 'string' },
-    out: { type: 'string' },
     corpus: { type: 'string' },
     'no-corpus': { type: 'boolean' },
     confirm: { type: 'string' },
     'max-shrink-runs': { type: 'string' },
-    timeout: { type: 'string' },
-    profile: { type: 'string' },
-    checks: { type: 'string' },
-    'max-retries': { type: 'string' },
     'fail-on': { type: 'string' },
     quiet: { type: 'boolean' },
   });
