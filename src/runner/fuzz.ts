@@ -20,6 +20,14 @@ export const DEFAULT_CONFIRMATIONS = 3;
 export const DEFAULT_MAX_SHRINK_RUNS = 300;
 /** Runs in a row that never reach the servers, with none that did, before the client is deemed unusable. */
 const FATAL_CRASHES = 3;
+/** Generated runs per fast-check run inside one search (see `search`). */
+const CHUNK_RUNS = 50;
+
+/** The seed of chunk `chunk` of a search: fixed by the search's seed, distinct per chunk. */
+function chunkSeed(seed: number, chunk: number): number {
+  return (seed + Math.imul(chunk, 0x9e3779b1)) | 0;
+}
+
 /** Schedules of crashed runs kept for the report. */
 const MAX_CRASHED_SCHEDULES = 3;
 
@@ -223,15 +231,26 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       return false;
     });
     // Corpus schedules run with the servers' natural answer order.
-    const examples = share.index === 0 ? (options.examples ?? []).map((s): [Schedule, fc.Scheduler | null] => [s, null]) : [];
-    const details = await fc.check(property, { seed: share.seed, numRuns: share.runs + examples.length, examples, endOnFailure: false });
-    if (!details.failed || failing === null || lastFailure === null) {
-      if (details.failed && details.errorInstance) throw details.errorInstance;
+    const corpus = share.index === 0 ? (options.examples ?? []).map((s): [Schedule, fc.Scheduler | null] => [s, null]) : [];
+    // Runs go in chunks, each its own fast-check run with a derived seed, so a
+    // stop (first failure elsewhere, time limit, Ctrl-C) takes effect within
+    // one chunk instead of after generating every remaining schedule.
+    for (let chunk = 0, done = 0; done < share.runs; chunk++) {
+      if (session.stop !== null || aborted()) return;
+      const numRuns = Math.min(CHUNK_RUNS, share.runs - done);
+      const examples = chunk === 0 ? corpus : [];
+      const details = await fc.check(property, { seed: chunkSeed(share.seed, chunk), numRuns: numRuns + examples.length, examples, endOnFailure: false });
+      done += numRuns;
+      if (!details.failed) continue;
+      if (failing === null || lastFailure === null) {
+        if (details.errorInstance) throw details.errorInstance;
+        return;
+      }
+      const found: NonNullable<typeof failing> = failing;
+      const shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult } = lastFailure;
+      await settleCounterexample(found, shrunk, details);
       return;
     }
-    const found: NonNullable<typeof failing> = failing;
-    const shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult } = lastFailure;
-    await settleCounterexample(found, shrunk, details);
   };
 
   const settleCounterexample = async (
