@@ -83,8 +83,8 @@ export interface FuzzOptions {
   readonly version?: string;
 }
 
-/** State shared by the concurrent searches of one fuzz session. */
-interface Session {
+/** State shared by the concurrent searches of one fuzz shared. */
+interface SharedState {
   runs: number;
   shrinkRuns: number;
   found: number;
@@ -119,35 +119,35 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   // run; a client in another process gets the schedule's response delays only.
   const orderings: fc.Arbitrary<fc.Scheduler | null> =
     options.target.kind === 'command' ? fc.constant(null) : fc.scheduler().map((s): fc.Scheduler | null => s);
-  const session: Session = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, crashed: [], warnings: [], tally: new CoverageTally() };
+  const shared: SharedState = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, crashed: [], warnings: [], tally: new CoverageTally() };
   const failures: FailureReport[] = [];
   const flaky: FailureReport[] = [];
   const aborted = () => options.signal?.aborted === true;
   const onAbort = () => {
-    session.stop ??= 'interrupted';
+    shared.stop ??= 'interrupted';
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const deadline = options.timeLimitMs ? t0 + options.timeLimitMs : Infinity;
 
   const progress = () =>
-    options.onProgress?.({ runs: session.runs, requestedRuns: options.runs, shrinkRuns: session.shrinkRuns, failures: session.found, elapsedMs: performance.now() - t0 });
+    options.onProgress?.({ runs: shared.runs, requestedRuns: options.runs, shrinkRuns: shared.shrinkRuns, failures: shared.found, elapsedMs: performance.now() - t0 });
 
   const report = (): FuzzReport => ({
     tool: { name: 'mcp-dpop-fuzz', version: options.version ?? '0.0.0' },
     client: { kind: options.target.kind, name: options.clientName },
     seed: options.seed,
     requestedRuns: options.runs,
-    runs: session.runs,
-    shrinkRuns: session.shrinkRuns,
+    runs: shared.runs,
+    shrinkRuns: shared.shrinkRuns,
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(performance.now() - t0),
     // Ctrl-C wins over any earlier reason (a Ctrl-C during shrinking included).
-    stoppedBy: aborted() ? 'interrupted' : (session.stop ?? 'completed'),
+    stoppedBy: aborted() ? 'interrupted' : (shared.stop ?? 'completed'),
     failures: [...failures],
     flaky: [...flaky],
-    crashes: { runs: session.crashedRuns, schedules: [...session.crashed] },
-    warnings: [...session.warnings],
-    statistics: session.tally.toJSON(),
+    crashes: { runs: shared.crashedRuns, schedules: [...shared.crashed] },
+    warnings: [...shared.warnings],
+    statistics: shared.tally.toJSON(),
   });
 
   /**
@@ -170,25 +170,25 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       const result = scheduler ? await scheduler.waitFor(run) : await run;
       // A run cut short by Ctrl-C is never judged: its trace is partial.
       if (aborted()) return null;
-      session.successfulRuns++;
+      shared.successfulRuns++;
       return result;
     } catch (err) {
       if (aborted()) return null;
       if (!(err instanceof DriverError)) {
         // A harness failure (not the client's): stop everything, report it.
-        session.fatal ??= err instanceof Error ? err : new Error(String(err));
-        session.stop ??= 'interrupted';
+        shared.fatal ??= err instanceof Error ? err : new Error(String(err));
+        shared.stop ??= 'interrupted';
         return null;
       }
       // The client never reached the servers. Only the URL it was handed comes
       // from the schedule before the first request, so this is a start-up
       // problem: fatal when no run has worked at all, otherwise counted and
       // reported with its schedule.
-      session.crashedRuns++;
-      if (session.crashed.length < MAX_CRASHED_SCHEDULES) session.crashed.push(schedule);
-      if (session.successfulRuns === 0 && session.crashedRuns >= FATAL_CRASHES) {
-        session.fatal ??= err;
-        session.stop ??= 'interrupted';
+      shared.crashedRuns++;
+      if (shared.crashed.length < MAX_CRASHED_SCHEDULES) shared.crashed.push(schedule);
+      if (shared.successfulRuns === 0 && shared.crashedRuns >= FATAL_CRASHES) {
+        shared.fatal ??= err;
+        shared.stop ??= 'interrupted';
       }
       return null;
     }
@@ -200,9 +200,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     let shrinkRuns = 0;
     const property = fc.asyncProperty(arbitrary, orderings, async (schedule, scheduler) => {
       if (failing === null) {
-        if (session.stop !== null || aborted()) return true;
+        if (shared.stop !== null || aborted()) return true;
         if (performance.now() > deadline) {
-          session.stop ??= 'time-limit';
+          shared.stop ??= 'time-limit';
           return true;
         }
       } else if (shrinkRuns >= maxShrinkRuns || aborted()) {
@@ -211,21 +211,21 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
       const result = await runSchedule(schedule, scheduler);
       if (failing === null) {
-        session.runs++;
-        session.tally.add(scheduleLabels(schedule));
+        shared.runs++;
+        shared.tally.add(scheduleLabels(schedule));
       } else {
         shrinkRuns++;
-        session.shrinkRuns++;
+        shared.shrinkRuns++;
       }
       progress();
       if (result === null) return true;
       const failed = failuresAmong(result, failing?.checkIds ?? null, failOn);
       if (failed.length === 0) return true;
       if (failing === null) {
-        failing = { checkIds: new Set(failed.map((r) => r.id)), run: session.runs, original: schedule };
-        session.found++;
-        session.stop ??= 'failure';
-        await options.onFound?.({ run: session.runs, checkIds: [...failing.checkIds], schedule });
+        failing = { checkIds: new Set(failed.map((r) => r.id)), run: shared.runs, original: schedule };
+        shared.found++;
+        shared.stop ??= 'failure';
+        await options.onFound?.({ run: shared.runs, checkIds: [...failing.checkIds], schedule });
       }
       lastFailure = { schedule, result };
       return false;
@@ -236,7 +236,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     // stop (first failure elsewhere, time limit, Ctrl-C) takes effect within
     // one chunk instead of after generating every remaining schedule.
     for (let chunk = 0, done = 0; done < share.runs; chunk++) {
-      if (session.stop !== null || aborted()) return;
+      if (shared.stop !== null || aborted()) return;
       const numRuns = Math.min(CHUNK_RUNS, share.runs - done);
       const examples = chunk === 0 ? corpus : [];
       const details = await fc.check(property, { seed: chunkSeed(share.seed, chunk), numRuns: numRuns + examples.length, examples, endOnFailure: false });
@@ -295,7 +295,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       if (options.onCounterexample) where = await options.onCounterexample(base);
     } catch (err) {
       // Storing it failed (disk full, unwritable corpus): keep the counterexample in the report anyway.
-      session.warnings.push(`could not store the counterexample for ${base.checkIds.join(', ')}: ${err instanceof Error ? err.message : String(err)}`);
+      shared.warnings.push(`could not store the counterexample for ${base.checkIds.join(', ')}: ${err instanceof Error ? err.message : String(err)}`);
     }
     const entry = { ...base, ...where };
     // Looked up again: another search may have settled the same bug meanwhile.
@@ -310,10 +310,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
-  if (session.fatal) throw session.fatal;
+  if (shared.fatal) throw shared.fatal;
   // Every run crashed before reaching the servers (fewer runs than FATAL_CRASHES).
-  if (session.successfulRuns === 0 && session.crashedRuns > 0 && !aborted()) {
-    throw new DriverError(`none of the ${session.crashedRuns} client run(s) reached the servers; is the command right?`);
+  if (shared.successfulRuns === 0 && shared.crashedRuns > 0 && !aborted()) {
+    throw new DriverError(`none of the ${shared.crashedRuns} client run(s) reached the servers; is the command right?`);
   }
   progress();
   const final = report();
