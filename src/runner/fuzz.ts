@@ -83,7 +83,7 @@ export interface FuzzOptions {
   readonly version?: string;
 }
 
-/** State shared by the concurrent searches of one fuzz shared. */
+/** State shared by the concurrent searches of one `fuzz` call. */
 interface SharedState {
   runs: number;
   shrinkRuns: number;
