@@ -1,15 +1,4 @@
-import type { FaultName } from '../../src/clients/faults.ts';
-import { runClient } from '../../src/clients/reference.ts';
-import type { ClientTarget } from '../../src/driver/types.ts';
-
-/** The reference client (or a broken variant) as an in-process target. */
-export function referenceTarget(faults: readonly FaultName[] = []): ClientTarget {
-  return {
-    kind: 'function',
-    name: faults.length === 0 ? 'node bin/reference-client.js' : `node bin/broken-client.js ${faults.join(',')}`,
-    run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch, faults }),
-  };
-}
+export { referenceTarget } from '../../src/clients/target.ts';
 
 /** `FUZZ=1` (set by `npm run fuzz`): long runs, random seeds, reports under reports/. */
 export const FUZZING = process.env.FUZZ === '1';

@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isFaultName, type FaultName } from '../../src/clients/faults.ts';
-import { runClient } from '../../src/clients/reference.ts';
+import { referenceTarget } from '../../src/clients/target.ts';
 import { loadCorpus } from '../../src/corpus/store.ts';
-import type { ClientTarget } from '../../src/driver/types.ts';
 import { runOnce } from '../../src/runner/run-once.ts';
 import type { Schedule } from '../../src/schedule/types.ts';
 
 const corpus = await loadCorpus('corpus');
 
-function target(faults: FaultName[]): ClientTarget {
-  return { kind: 'function', name: 'reference', run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch, faults }) };
-}
-
 async function flagged(faults: FaultName[], schedule: Schedule): Promise<string[]> {
-  const { results } = await runOnce({ target: target(faults), schedule, timeoutMs: 20_000, maxRequests: 120 });
+  const { results } = await runOnce({ target: referenceTarget(faults), schedule, timeoutMs: 20_000, maxRequests: 120 });
   return results.filter((r) => r.status !== 'SUCCESS' && r.status !== 'SKIPPED').map((r) => `${r.status} ${r.id}`);
 }
 

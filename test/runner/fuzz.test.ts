@@ -7,7 +7,7 @@ import { scheduleWith } from '../../src/schedule/defaults.ts';
 
 const target = (faults: (run: number) => FaultName[]): ClientTarget => {
   let run = 0;
-  return { kind: 'function', name: 'test', run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch, faults: faults(run++) }) };
+  return { kind: 'function', name: 'test', run: (url, o) => runClient(url, { ...o, faults: faults(run++) }) };
 };
 
 const base = { clientName: 'test', workers: 2, timeoutMs: 20_000 } as const;
@@ -103,7 +103,7 @@ describe('fuzz', () => {
       name: 'picky',
       run: async (url, o) => {
         if (url.includes('?')) throw new Error('cannot parse the URL');
-        return runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch });
+        return runClient(url, o);
       },
     };
     const report = await fuzz({ ...base, target: picky, runs: 40, seed: 8 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { runClient } from '../../src/clients/reference.ts';
+import { referenceTarget } from '../../src/clients/target.ts';
 import { runOnce } from '../../src/runner/run-once.ts';
 import { scheduleWith } from '../../src/schedule/defaults.ts';
 
@@ -16,7 +16,7 @@ it('fast-check schedules the order in which concurrent answers are released', { 
     fc.asyncProperty(fc.scheduler(), async (s) => {
       const released: number[] = [];
       const run = runOnce({
-        target: { kind: 'function', name: 'ref', run: (url, o) => runClient(url, { context: o.context, signal: o.signal, log: o.log, fetch: o.fetch }) },
+        target: referenceTarget(),
         schedule,
         timeoutMs: 20_000,
         releaseGate: async (label) => {
