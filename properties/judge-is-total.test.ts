@@ -59,12 +59,13 @@ function toTrace(raw: RawEntry[], tokenType: string, capped: boolean): Trace {
   const issuer = entries.find((e) => e.issuedTokenId !== null)?.seq ?? 0;
   return {
     asOrigin: 'http://127.0.0.1:1',
+    elsewhereOrigin: null,
     mcpOrigin: 'http://127.0.0.1:2',
     tokenEndpoint: 'http://127.0.0.1:1/token',
     mcpUrl: 'http://127.0.0.1:2/mcp',
     entries,
-    tokens: [{ id: 't0', accessToken: 'AT', tokenType, jkt: 'k', refreshToken: 'RT', seq: issuer, grantType: 'authorization_code', expiresAt: 0 }],
-    nonces: entries.filter((e) => e.nonceDelivered !== null).map((e) => ({ server: e.server, value: e.nonceDelivered!, seq: e.seq })),
+    tokens: [{ id: 't0', accessToken: 'AT', tokenType, jkt: 'k', refreshToken: 'RT', seq: issuer, grantType: 'authorization_code', expiresAt: 0, family: 'f0' }],
+    nonces: entries.filter((e) => e.nonceDelivered !== null).map((e) => ({ server: e.server, value: e.nonceDelivered!, seq: e.seq, generation: e.seq })),
     refused: [],
     capped,
   };

@@ -2,4 +2,4 @@ import { judgeNonceRetries } from './_internals/nonce-retry.ts';
 import type { CheckFn } from './types.ts';
 
 /** RFC 9449 §8: retry the token request with the authorization server's nonce. */
-export const asNonce: CheckFn = ({ trace, outcome }) => judgeNonceRetries(trace, outcome, 'as', 'sep-1932-client-as-nonce');
+export const asNonce: CheckFn = ({ trace }) => judgeNonceRetries(trace, 'as', 'sep-1932-client-as-nonce');

@@ -1,14 +1,6 @@
 import { dpopTokenPresentations, mcpRequests, schemeOf, verdict } from './_internals/trace-queries.ts';
+import { bearerTolerated } from './_internals/profile.ts';
 import type { CheckFn } from './types.ts';
-import type { Trace, TraceEntry } from '../trace/types.ts';
-
-/** Did the MCP server answer with a challenge that offered no DPoP scheme before this request? */
-export function followsBearerOnlyChallenge(trace: Trace, entry: TraceEntry): boolean {
-  return mcpRequests(trace).some((e) => {
-    const challenge = e.responseHeaders['www-authenticate'];
-    return e.status === 401 && e.respondedAt <= entry.receivedAt && challenge !== undefined && !/(^|[\s,])dpop(\s|$|,)/i.test(challenge);
-  });
-}
 
 /** RFC 9449 §7.1/§7.2 and SEP-1932: a DPoP-bound token goes with the DPoP scheme. */
 export const dpopAuthScheme: CheckFn = ({ trace, options }) => {
@@ -21,12 +13,9 @@ export const dpopAuthScheme: CheckFn = ({ trace, options }) => {
   }
   const presented = dpopTokenPresentations(trace);
   if (presented.length === 0) return verdict(id, 'SKIPPED', 'The client never presented a DPoP-bound token to the MCP server.');
-  const wrong = presented.filter(({ entry }) => {
-    const scheme = schemeOf(entry)?.toLowerCase();
-    if (scheme === 'dpop') return false;
-    // RFC 9449 §7.2 lets a client answer a Bearer-only challenge with Bearer; SEP-1932 does not.
-    return !(options.profile === 'rfc9449' && scheme === 'bearer' && followsBearerOnlyChallenge(trace, entry));
-  });
+  // RFC 9449 §7.2 lets a client answer a Bearer-only challenge with Bearer; SEP-1932 does not.
+  const tolerated = presented.filter(({ entry }) => schemeOf(entry)?.toLowerCase() !== 'dpop' && bearerTolerated(trace, entry, options));
+  const wrong = presented.filter(({ entry }) => schemeOf(entry)?.toLowerCase() !== 'dpop' && !tolerated.some((t) => t.entry === entry));
   if (wrong.length > 0) {
     const schemes = [...new Set(wrong.map(({ entry }) => schemeOf(entry)))].join(', ');
     return verdict(id, 'FAILURE', `${wrong.length} request(s) presented a DPoP-bound token with the ${schemes} scheme instead of DPoP.`, wrong.map((w) => w.entry.seq));
@@ -35,6 +24,15 @@ export const dpopAuthScheme: CheckFn = ({ trace, options }) => {
   const oddCase = presented.filter(({ entry }) => schemeOf(entry)?.toLowerCase() === 'dpop' && schemeOf(entry) !== 'DPoP');
   if (oddCase.length > 0) {
     return verdict(id, 'WARNING', `The DPoP scheme was spelled "${schemeOf(oddCase[0]!.entry)}"; send exactly "DPoP" for interoperability.`, oddCase.map((w) => w.entry.seq));
+  }
+  if (tolerated.length > 0) {
+    const dpop = presented.length - tolerated.length;
+    return verdict(
+      id,
+      'SUCCESS',
+      `${dpop} request(s) presented the token with the DPoP scheme and ${tolerated.length} with Bearer after a Bearer-only challenge, which --profile rfc9449 allows (RFC 9449 §7.2).`,
+      presented.map((p) => p.entry.seq),
+    );
   }
   return verdict(id, 'SUCCESS', `All ${presented.length} request(s) presented the token with the DPoP scheme.`, presented.map((p) => p.entry.seq));
 };

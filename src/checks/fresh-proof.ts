@@ -1,5 +1,6 @@
 import { proofProblems } from './token-request-proof.ts';
 import { jtiClaim, mcpRequests, presentedToken, isDpopTokenType, schemeOf, transientRetries, verdict } from './_internals/trace-queries.ts';
+import { bearerTolerated } from './_internals/profile.ts';
 import type { CheckFn } from './types.ts';
 
 /**
@@ -12,7 +13,9 @@ export const freshProof: CheckFn = ({ trace, options }) => {
   const requests = mcpRequests(trace).filter((e) => {
     if (e.authorization.kind !== 'credentials') return false;
     const token = presentedToken(trace, e);
-    return schemeOf(e)?.toLowerCase() === 'dpop' || (token !== undefined && isDpopTokenType(token.tokenType));
+    const dpopScheme = schemeOf(e)?.toLowerCase() === 'dpop';
+    // RFC 9449 §7.2 under --profile rfc9449: a Bearer presentation after a Bearer-only challenge needs no proof.
+    return dpopScheme || (token !== undefined && isDpopTokenType(token.tokenType) && !bearerTolerated(trace, e, options));
   });
   if (requests.length === 0) return verdict(id, 'SKIPPED', 'The client never presented an access token to the MCP server.');
   const exempt = transientRetries(trace);

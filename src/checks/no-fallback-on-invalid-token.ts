@@ -1,5 +1,6 @@
 import { causalPasts } from './_internals/causality.ts';
 import { describe, mcpRequests, presentedToken, schemeOf, verdict } from './_internals/trace-queries.ts';
+import { offersNoDpop } from './_internals/profile.ts';
 import type { CheckFn } from './types.ts';
 
 /**
@@ -22,8 +23,7 @@ export const noFallbackOnInvalidToken: CheckFn = ({ trace, options }) => {
     const scheme = schemeOf(e) ?? '';
     const downgraded = scheme.toLowerCase() !== 'dpop' || e.proof === null;
     if (!downgraded) continue;
-    const bearerOnly = !/(^|[\s,])dpop(\s|$|,)/i.test(trigger.responseHeaders['www-authenticate'] ?? '');
-    if (options.profile === 'rfc9449' && scheme.toLowerCase() === 'bearer' && bearerOnly) continue;
+    if (options.profile === 'rfc9449' && scheme.toLowerCase() === 'bearer' && offersNoDpop(trigger.responseHeaders['www-authenticate'] ?? '')) continue;
     const what = scheme.toLowerCase() !== 'dpop' ? `the ${scheme} scheme` : 'no DPoP proof';
     return verdict(id, 'FAILURE', `After invalid_token on #${trigger.seq}, ${describe(e)} presented a bound token with ${what}.`, [trigger.seq, e.seq]);
   }

@@ -11,6 +11,11 @@ const rfc9449 = (section: string, anchor: string): SpecReference => ({
   url: `https://www.rfc-editor.org/rfc/rfc9449.html#${anchor}`,
 });
 
+const rfc = (rfcNumber: number, section: string): SpecReference => ({
+  id: `RFC ${rfcNumber} §${section}`,
+  url: `https://www.rfc-editor.org/rfc/rfc${rfcNumber}#section-${section}`,
+});
+
 const SEP_1932: SpecReference = {
   id: 'SEP-1932',
   url: 'https://github.com/modelcontextprotocol/modelcontextprotocol/blob/main/seps/1932-dpop-extension.md',
@@ -124,10 +129,10 @@ export const CHECKS = [
     name: 'DpopAdvertisedAlg',
     level: 'MUST',
     description:
-      'Proofs never use `none` or a symmetric (MAC) alg (FAILURE); they use an alg listed in the server\'s dpop_signing_alg_values_supported (WARNING when not, an interoperability problem).',
-    why: 'A MAC or none proof proves nothing (RFC 9449 §4.2, §11.6); an unlisted alg may be refused by the authorization server (§5.1).',
-    fix: 'Choose the key type from the intersection of your supported algs and the advertised list.',
-    specReferences: [rfc9449('4.2', 'section-4.2'), rfc9449('5.1', 'section-5.1'), rfc9449('11.6', 'section-11.6')],
+      'Proofs never use `none` or a symmetric (MAC) alg, and they use an asymmetric alg listed in the server\'s dpop_signing_alg_values_supported: an unlisted one is a FAILURE under the default `sep-1932` profile, a WARNING under `--profile rfc9449`.',
+    why: 'A MAC or none proof proves nothing (RFC 9449 §4.2, §11.6). SEP-1932 requires a client to sign with an advertised algorithm; RFC 9449 §5.1 only says the server may refuse others.',
+    fix: 'Choose the key type from the intersection of your supported algs and the advertised list; when they do not meet, stop with an error instead of signing with another alg.',
+    specReferences: [rfc9449('4.2', 'section-4.2'), rfc9449('5.1', 'section-5.1'), rfc9449('11.6', 'section-11.6'), SEP_1932],
   },
   {
     id: 'sep-1932-client-key-binding',
@@ -194,6 +199,55 @@ export const CHECKS = [
     why: 'RECOMMENDED by RFC 9449 §7.3; servers with replay detection reject a resent proof.',
     fix: 'Rebuild the proof on every attempt instead of reusing the headers of the failed attempt.',
     specReferences: [rfc9449('7.3', 'section-7.3'), rfc9449('11.1', 'section-11.1')],
+  },
+  {
+    id: 'sep-1932-client-completes',
+    name: 'DpopCompletes',
+    level: 'MUST',
+    description:
+      'The client finishes its run (exit 0) whenever every answer of the servers was one a conformant client proceeds from: at most one nonce challenge per request, token_type DPoP in any case, ES256 among the advertised algorithms, no redirect, no error. When it stops anyway, the finding names where: the nonce challenge it did not follow, the token it did not use, the token request it never made. Runs where a conformant client may stop are SKIPPED, never failed.',
+    why: 'A client that gives up on a self-correcting nonce challenge (RFC 9449 §8, §9) or on a token whose type it misreads (RFC 6749 §5.1) cannot use a DPoP-protected MCP server at all.',
+    fix: 'Do what the finding names: retry a use_dpop_nonce answer with the supplied nonce, compare token_type case-insensitively, run the flow to the end and exit 0.',
+    specReferences: [rfc9449('8', 'section-8'), rfc9449('9', 'section-9'), rfc(6749, '5.1'), SEP_1932],
+  },
+  {
+    id: 'sep-1932-client-bound-tokens-required',
+    name: 'DpopBoundTokensRequired',
+    level: 'MUST',
+    description:
+      'Where the protected resource metadata says dpop_bound_access_tokens_required: true, the client never presents a token the authorization server typed Bearer (it declined to bind), with any scheme: it gets a DPoP-bound token or stops. (A DPoP-bound token presented as Bearer or without a proof is named by dpop-auth-scheme and fresh-proof, wherever it goes.)',
+    why: 'Such a resource takes DPoP-bound tokens only (RFC 9728 §2, RFC 9449 §5); a bearer presentation is refused and hands out a replayable token.',
+    fix: 'Read dpop_bound_access_tokens_required from the resource metadata; when true, refuse a token whose token_type is not DPoP instead of presenting it, and always send the DPoP scheme with a proof.',
+    specReferences: [rfc(9728, '2'), rfc9449('5', 'section-5'), rfc9449('7.1', 'section-7.1'), SEP_1932],
+  },
+  {
+    id: 'sep-1932-client-no-grant-reuse',
+    name: 'DpopNoGrantReuse',
+    level: 'MUST',
+    description:
+      'An authorization code is redeemed once, a refresh token is not presented again after a refresh rotated it, and no two refreshes run in parallel on one refresh token. Resending a token request the server refused (use_dpop_nonce, invalid_dpop_proof) is not reuse: the grant was not spent.',
+    why: 'The authorization server must refuse a reused code and should revoke what it issued (RFC 6749 §4.1.2); a rotated refresh token coming back is treated as theft and revokes the whole token family (RFC 9700 §4.14.2), so the client loses its session.',
+    fix: 'Keep one renewal in flight (single-flight), replace the refresh token with the one each refresh returns, and never redeem a code twice.',
+    specReferences: [rfc(6749, '4.1.2'), rfc(6749, '6'), rfc(9700, '4.14.2')],
+  },
+  {
+    id: 'sep-1932-client-no-cross-origin-credentials',
+    name: 'DpopNoCrossOriginCredentials',
+    level: 'MUST',
+    description:
+      'The access token, DPoP proofs and nonces go only to the origin they are meant for: never along a redirect to another origin, and the access token never to the metadata, registration or authorization endpoints.',
+    why: 'Whoever receives a token can replay it, and a forwarded proof is one for the original server in a third party\'s hands; clients must not leak tokens to unintended parties (RFC 6750 §5.3, RFC 9449 §7).',
+    fix: 'Follow redirects by hand: only to the same origin, with a new proof for the new URL; drop Authorization and DPoP on a redirect to another origin (or refuse it). Send no Authorization header to discovery, registration or authorization endpoints.',
+    specReferences: [rfc(6750, '5.3'), rfc9449('7', 'section-7'), rfc(9110, '15.4')],
+  },
+  {
+    id: 'sep-1932-client-dpop-jkt',
+    name: 'DpopJkt',
+    level: 'MUST',
+    description: 'When the authorization request carries dpop_jkt, it is the JWK SHA-256 thumbprint (RFC 7638) of the key that signs the proof of the code exchange.',
+    why: 'dpop_jkt binds the authorization code to the client key; the authorization server must refuse a code exchange proved with any other key (RFC 9449 §10).',
+    fix: 'Compute dpop_jkt from the same key pair that signs the token request proofs, and keep that key for the whole flow.',
+    specReferences: [rfc9449('10', 'section-10'), rfc(7638, '3')],
   },
 ] as const satisfies readonly CheckDefinition[];
 

@@ -1,5 +1,7 @@
 import { FAULTS, FAULT_NAMES, isFaultName } from './faults.ts';
 import type { FaultName } from './faults.ts';
+import { DEFAULT_POLICY, parsePolicy, POLICY_CHOICES } from './policy.ts';
+import type { ClientPolicy } from './policy.ts';
 import { runClient } from './reference.ts';
 
 /**
@@ -21,12 +23,31 @@ const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
 };
 
-const REFERENCE_USAGE = 'usage: reference-client.js <mcp-server-url>\n';
+const POLICY_USAGE = `  --policy <knob=value,...>  legal choices to make instead of the defaults:\n${Object.entries(POLICY_CHOICES)
+  .map(([knob, values]) => `      ${knob}=${values.map(String).join('|')}`)
+  .join('\n')}\n`;
+
+const REFERENCE_USAGE = `usage: reference-client.js [--policy <knob=value,...>] <mcp-server-url>\n\n${POLICY_USAGE}`;
 
 function brokenUsage(): string {
   const width = Math.max(...FAULT_NAMES.map((n) => n.length));
   const list = FAULT_NAMES.map((name) => `  ${name.padEnd(width)}  ${FAULTS[name]}`).join('\n');
-  return `usage: broken-client.js <fault-name> <mcp-server-url>\n\nfaults:\n${list}\n`;
+  return `usage: broken-client.js <fault-name> [--policy <knob=value,...>] <mcp-server-url>\n\nfaults:\n${list}\n\n${POLICY_USAGE}`;
+}
+
+/** Takes `--policy <spec>` out of `argv`; the policy is null when the spec is invalid (the message is written). */
+function takePolicy(argv: readonly string[], io: CliIo): { rest: string[]; policy: ClientPolicy | null } {
+  const rest = [...argv];
+  const at = rest.indexOf('--policy');
+  if (at === -1) return { rest, policy: DEFAULT_POLICY };
+  const spec = rest[at + 1] ?? '';
+  rest.splice(at, 2);
+  try {
+    return { rest, policy: parsePolicy(spec) };
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
+    return { rest, policy: null };
+  }
 }
 
 function isUrl(value: string | undefined): value is string {
@@ -39,11 +60,12 @@ function isUrl(value: string | undefined): value is string {
   }
 }
 
-async function run(serverUrl: string, faults: readonly FaultName[], prefix: string, env: Env, io: CliIo): Promise<number> {
+async function run(serverUrl: string, faults: readonly FaultName[], policy: ClientPolicy, prefix: string, env: Env, io: CliIo): Promise<number> {
   try {
     await runClient(serverUrl, {
       context: env['MCP_CONFORMANCE_CONTEXT'] || undefined,
       faults,
+      policy,
       log: (line) => io.stderr(`[${prefix}] ${line}\n`),
     });
     return 0;
@@ -60,12 +82,13 @@ export async function referenceClientMain(argv: readonly string[], env: Env = pr
     io.stdout(REFERENCE_USAGE);
     return 0;
   }
-  const serverUrl = argv.at(-1);
-  if (!isUrl(serverUrl)) {
+  const { rest, policy } = takePolicy(argv, io);
+  const serverUrl = rest.at(-1);
+  if (policy === null || !isUrl(serverUrl)) {
     io.stderr(REFERENCE_USAGE);
     return 2;
   }
-  return run(serverUrl, [], 'reference-client', env, io);
+  return run(serverUrl, [], policy, 'reference-client', env, io);
 }
 
 /** `broken-client.js <fault-name> <serverUrl>`: returns the exit code. */
@@ -74,16 +97,17 @@ export async function brokenClientMain(argv: readonly string[], env: Env = proce
     io.stdout(brokenUsage());
     return 0;
   }
-  const fault = argv[0];
-  const serverUrl = argv.at(-1);
-  if (argv.length < 2 || fault === undefined || !isFaultName(fault)) {
-    if (fault !== undefined && argv.length >= 2) io.stderr(`unknown fault: ${fault}\n`);
+  const { rest, policy } = takePolicy(argv, io);
+  const fault = rest[0];
+  const serverUrl = rest.at(-1);
+  if (rest.length < 2 || fault === undefined || !isFaultName(fault)) {
+    if (fault !== undefined && rest.length >= 2) io.stderr(`unknown fault: ${fault}\n`);
     io.stderr(brokenUsage());
     return 2;
   }
-  if (!isUrl(serverUrl)) {
+  if (policy === null || !isUrl(serverUrl)) {
     io.stderr(brokenUsage());
     return 2;
   }
-  return run(serverUrl, [fault], `broken-client ${fault}`, env, io);
+  return run(serverUrl, [fault], policy, `broken-client ${fault}`, env, io);
 }

@@ -32,12 +32,13 @@ export const DEFAULT_DPOP_ALG: DpopAlg = 'ES256';
  * absent (`undefined`) means ES256; anything that is not an array of strings
  * is treated as absent. Returns null when no advertised algorithm is supported.
  * JWS `alg` values are case-sensitive (RFC 7515 §4.1.1), so they are compared
- * exactly.
+ * exactly. `supported` narrows what this client signs with (most preferred
+ * first), e.g. `['ES256']` for a client that has only ES256 keys.
  */
-export function selectDpopAlg(advertised: unknown): DpopAlg | null {
+export function selectDpopAlg(advertised: unknown, supported: readonly DpopAlg[] = DPOP_ALG_PREFERENCE): DpopAlg | null {
   if (!Array.isArray(advertised) || !advertised.every((a): a is string => typeof a === 'string')) {
-    return DEFAULT_DPOP_ALG;
+    return supported.includes(DEFAULT_DPOP_ALG) ? DEFAULT_DPOP_ALG : null;
   }
   const offered = new Set<string>(advertised);
-  return DPOP_ALG_PREFERENCE.find((alg) => offered.has(alg)) ?? null;
+  return supported.find((alg) => offered.has(alg)) ?? null;
 }

@@ -1,11 +1,12 @@
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { ClientAuth } from './client-auth.ts';
 import { deliveredNonce } from './dpop-nonce.ts';
+import type { NonceSlot } from './dpop-nonce.ts';
 import { DpopClientError, QuietStop, describeOAuthError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
 import { anySignal, discardBody, isMethodPreservingRedirect, redirectToFollow, retryDelayMs, sleep } from './http.ts';
 import type { NetContext } from './oauth-metadata.ts';
-import { MAX_CONSECUTIVE_NONCE_RETRIES } from './token-endpoint.ts';
+import type { ClientPolicy } from './policy.ts';
 import type { TokenSet } from './token-endpoint.ts';
 import { challengesOf, findChallenge } from './www-authenticate.ts';
 import type { Challenge } from './www-authenticate.ts';
@@ -33,16 +34,21 @@ export function challengeError(challenges: readonly Challenge[]): { error: strin
  * transient errors (§7.3) and same-origin 307/308 redirects. The first 401,
  * to the request sent before there is a token, starts the OAuth flow.
  */
-export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetContext): FetchLike {
-  const store = (response: Response, error: string | null): void => storeMcpNonce(auth, faults, net, response, error);
+export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: ClientPolicy, net: NetContext): FetchLike {
+  const store = (url: URL, response: Response, error: string | null): void => storeMcpNonce(auth.mcpNonceFor(url), faults, net, response, error);
 
   /**
    * A same-origin 307/308 is followed by the client itself, one hop at a
    * time, so every hop goes out with its own proof (RFC 9449 §4.2: htu is
-   * the URL of that very request); anything else ends the request.
+   * the URL of that very request); anything else ends the request, and so
+   * does every redirect when the policy refuses them.
    */
   async function follow(response: Response, url: URL, hops: number): Promise<URL> {
-    const next = redirectToFollow(response, url, hops);
+    const next = redirectToFollow(response, url, hops, {
+      refuseAll: policy.redirects === 'refuse',
+      // FAULT follow-redirect-with-credentials: another origin gets the token and a proof.
+      crossOrigin: faults.has('follow-redirect-with-credentials'),
+    });
     await discardBody(response);
     if ('refused' in next) throw new DpopClientError(`MCP server ${url.href} answered a ${next.refused}; not followed`);
     net.log(`MCP server redirected (${response.status}) to ${next.target.href}`);
@@ -55,7 +61,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
     for (let hops = 0; ; hops++) {
       net.log(`${init.method ?? 'GET'} ${url.href} (no token yet)`);
       response = await net.fetch(url, { ...init, redirect: 'manual', signal });
-      store(response, null);
+      store(url, response, null);
       if (!isMethodPreservingRedirect(response.status)) break;
       url = await follow(response, url, hops);
     }
@@ -63,7 +69,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
     const challenges = challengesOf(response);
     await discardBody(response);
     net.log(`MCP server answered 401: ${response.headers.get('www-authenticate') ?? '(no WWW-Authenticate)'}`);
-    await auth.setUp(challenges);
+    await auth.setUp({ challenges, url: url.href });
     return null;
   }
 
@@ -87,13 +93,20 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
       } else {
         const token = await auth.currentToken();
         const headers = new Headers(init.headers);
+        // FAULT strip-token-padding: the token loses its trailing "=" (RFC 6750 §2.1 b64token keeps them).
+        const presented = faults.has('strip-token-padding') ? token.accessToken.replace(/=+$/, '') : token.accessToken;
         let nonce: string | null = null;
-        // FAULT bearer-scheme: the wrong scheme for a DPoP-bound token (RFC 9449 §7.1).
-        // FAULT bearer-after-invalid-token: the same downgrade, only after an invalid_token.
-        const scheme = faults.has('bearer-scheme') || bearerAfterInvalidToken ? 'Bearer' : 'DPoP';
-        nonce = omitNonce ? null : auth.mcpNonce.value;
-        headers.set('authorization', `${scheme} ${token.accessToken}`);
-        headers.set('dpop', await auth.signer.resourceProof(method, url, token.accessToken, nonce));
+        if (!token.bound || auth.presentAsBearer) {
+          // RFC 6750 §2.1: a bearer token, no proof; RFC 9449 §7.2 for a bound one after a Bearer-only challenge.
+          headers.set('authorization', `Bearer ${presented}`);
+        } else {
+          // FAULT bearer-scheme: the wrong scheme for a DPoP-bound token (RFC 9449 §7.1).
+          // FAULT bearer-after-invalid-token: the same downgrade, only after an invalid_token.
+          const scheme = faults.has('bearer-scheme') || bearerAfterInvalidToken ? 'Bearer' : 'DPoP';
+          nonce = omitNonce ? null : auth.mcpNonceFor(url).value;
+          headers.set('authorization', `${scheme} ${presented}`);
+          headers.set('dpop', await auth.signer.resourceProof(method, url, presented, nonce));
+        }
         attempt = { headers, token, nonce };
       }
       previous = attempt;
@@ -104,7 +117,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
       const response = await net.fetch(url, { ...init, method, headers: attempt.headers, redirect: 'manual', signal });
       const challenges = response.status === 401 ? challengesOf(response) : [];
       const challenge = challengeError(challenges);
-      store(response, challenge?.error ?? null);
+      store(url, response, challenge?.error ?? null);
 
       if (isMethodPreservingRedirect(response.status)) {
         // RFC 9449 §4.2: the next proof's htu is the new URL; §9: the nonce stays the MCP server's.
@@ -123,7 +136,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
             throw new DpopClientError('MCP server answered use_dpop_nonce without a valid DPoP-Nonce header (RFC 9449 §9)', error);
           }
           // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
-          if (nonceRetries >= MAX_CONSECUTIVE_NONCE_RETRIES && !faults.has('unbounded-nonce-retries')) {
+          if (nonceRetries >= policy.nonceRetries && !faults.has('unbounded-nonce-retries')) {
             throw new DpopClientError(
               `MCP server still answered use_dpop_nonce after ${nonceRetries} nonce retries; giving up (RFC 9449 §9)`,
               error,
@@ -142,7 +155,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, net: NetCont
           }
           renewedAfterInvalidToken = true;
           nonceRetries = 0;
-          await auth.renew(attempt.token);
+          await auth.renew(attempt.token, { challenges, url: url.href });
           bearerAfterInvalidToken = faults.has('bearer-after-invalid-token');
           continue;
         }
@@ -204,7 +217,7 @@ async function withResendableBody(init: RequestInit): Promise<RequestInit> {
  * RFC 9449 §9 (with §8.2): a `DPoP-Nonce` on any MCP response, success or
  * challenge, is the nonce for the following requests to the MCP server.
  */
-function storeMcpNonce(auth: ClientAuth, faults: FaultSet, net: NetContext, response: Response, error: string | null): void {
+function storeMcpNonce(slot: NonceSlot, faults: FaultSet, net: NetContext, response: Response, error: string | null): void {
   const delivered = deliveredNonce(response);
   if (delivered.kind === 'invalid') {
     net.log(`ignoring malformed DPoP-Nonce from the MCP server: ${JSON.stringify(delivered.raw)} (RFC 9449 §8.1)`);
@@ -215,7 +228,7 @@ function storeMcpNonce(auth: ClientAuth, faults: FaultSet, net: NetContext, resp
   if (response.ok && faults.has('ignore-nonce-on-success')) return;
   // FAULT ignore-rs-nonce: the nonce of a use_dpop_nonce challenge is dropped.
   if (error === 'use_dpop_nonce' && faults.has('ignore-rs-nonce')) return;
-  if (auth.mcpNonce.set(delivered.value)) net.log(`new MCP nonce ${delivered.value}`);
+  if (slot.set(delivered.value)) net.log(`new MCP nonce ${delivered.value}`);
 }
 
 /** One attempt of an MCP request: its headers, the token and the nonce in its proof. */

@@ -48,3 +48,27 @@ export class NonceSlot {
     return changed;
   }
 }
+
+/**
+ * The client's nonce slots. `per-server` keeps the authorization server's and
+ * the MCP server's apart even on one origin (RFC 9449 §9: a nonce is only
+ * accepted by the server that issued it); `per-origin` keeps one per origin,
+ * the other legal reading when both servers share an origin (§8, §9 speak of
+ * "the server", which one origin cannot tell apart).
+ */
+export class NonceSlots {
+  private readonly slots = new Map<string, NonceSlot>();
+
+  constructor(private readonly mode: 'per-server' | 'per-origin') {}
+
+  /** The slot for requests of `server` to `url`. */
+  slotFor(server: 'as' | 'mcp', url: string | URL): NonceSlot {
+    const key = this.mode === 'per-origin' ? new URL(url).origin : server;
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = new NonceSlot(key);
+      this.slots.set(key, slot);
+    }
+    return slot;
+  }
+}

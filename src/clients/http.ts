@@ -29,11 +29,21 @@ export const MAX_REDIRECTS = 5;
  * `hops` redirects of the same request: only to the same origin (RFC 6454;
  * the access token and proofs are meant for that origin), only up to
  * {@link MAX_REDIRECTS} hops. Returns the target, or why it is refused.
+ * `refuseAll`: a client that follows no redirect at all; `crossOrigin`: one
+ * that (wrongly) follows to other origins too.
  */
-export function redirectToFollow(response: Response, requestUrl: URL, hops: number): { readonly target: URL } | { readonly refused: string } {
+export function redirectToFollow(
+  response: Response,
+  requestUrl: URL,
+  hops: number,
+  options: { readonly refuseAll?: boolean; readonly crossOrigin?: boolean } = {},
+): { readonly target: URL } | { readonly refused: string } {
+  if (options.refuseAll) return { refused: `redirect (${response.status}); this client does not follow redirects` };
   const target = redirectTarget(response, requestUrl);
   if (target === null) return { refused: `redirect (${response.status}) without a usable Location` };
-  if (!sameOrigin(target, requestUrl)) return { refused: `redirect (${response.status}) to another origin, ${target.origin}; only same-origin redirects are followed` };
+  if (!sameOrigin(target, requestUrl) && !options.crossOrigin) {
+    return { refused: `redirect (${response.status}) to another origin, ${target.origin}; only same-origin redirects are followed` };
+  }
   if (hops >= MAX_REDIRECTS) return { refused: `more than ${MAX_REDIRECTS} redirects` };
   return { target };
 }

@@ -59,6 +59,8 @@ export interface AuthorizationRequest {
   /** RFC 8707 §2: the MCP server the token is for. */
   readonly resource: string;
   readonly scope: string | null;
+  /** RFC 9449 §10: the JWK thumbprint the code is to be bound to, or null to send none. */
+  readonly dpopJkt: string | null;
 }
 
 export interface AuthorizationGrant {
@@ -93,6 +95,7 @@ export async function requestAuthorizationCode(
   url.searchParams.set('code_challenge_method', 'S256');
   url.searchParams.set('resource', request.resource);
   if (request.scope !== null) url.searchParams.set('scope', request.scope);
+  if (request.dpopJkt !== null) url.searchParams.set('dpop_jkt', request.dpopJkt);
 
   net.log(`GET ${metadata.authorizationEndpoint} (authorization request)`);
   const response = await net.fetch(url, { redirect: 'manual', signal: net.signal });

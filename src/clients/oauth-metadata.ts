@@ -15,6 +15,8 @@ export interface ProtectedResourceMetadata {
   readonly resource: string | null;
   readonly authorizationServers: readonly string[];
   readonly scopesSupported: readonly string[] | null;
+  /** RFC 9728 §2 `dpop_bound_access_tokens_required` (absent = false). */
+  readonly boundTokensRequired: boolean;
 }
 
 /** RFC 8414 §2 (+ RFC 9449 §5.1, RFC 9207 §3): the fields of AS metadata the client uses. */
@@ -72,12 +74,16 @@ async function getJson(url: string, what: string, net: NetContext): Promise<{ st
 /**
  * Fetches protected resource metadata (RFC 9728 §3): from the challenge's
  * `resource_metadata` URL if there is one (RFC 9728 §5.1), else from the
- * well-known locations of the MCP URL.
+ * well-known locations of the MCP URL. With `checkResource`, metadata whose
+ * `resource` is not the URL it describes is not used (RFC 9728 §3.3): the
+ * URL of the challenged request when it came from a challenge, else the
+ * MCP URL the well-known location was built from.
  */
 export async function fetchProtectedResourceMetadata(
   resourceMetadataUrl: string | null,
   mcpUrl: string,
   net: NetContext,
+  checkResource: { readonly challengedUrl: string } | null = null,
 ): Promise<ProtectedResourceMetadata> {
   const candidates = resourceMetadataUrl !== null ? [resourceMetadataUrl] : protectedResourceMetadataUrls(mcpUrl);
   let lastStatus = 0;
@@ -90,11 +96,17 @@ export async function fetchProtectedResourceMetadata(
     if (servers === null || servers.length === 0) {
       throw new DpopClientError(`protected resource metadata at ${url} lists no authorization_servers (RFC 9728 §2)`);
     }
+    const resource = stringMember(body, 'resource');
+    const expected = resourceMetadataUrl !== null ? checkResource?.challengedUrl : url === candidates[0] ? mcpUrl : null;
+    if (checkResource !== null && expected != null && resource !== expected) {
+      throw new DpopClientError(`protected resource metadata at ${url} names resource ${JSON.stringify(resource)}, not ${JSON.stringify(expected)}; not used (RFC 9728 §3.3)`);
+    }
     return {
       url,
-      resource: stringMember(body, 'resource'),
+      resource,
       authorizationServers: servers,
       scopesSupported: stringArray(body['scopes_supported']),
+      boundTokensRequired: body['dpop_bound_access_tokens_required'] === true,
     };
   }
   throw new DpopClientError(

@@ -8,6 +8,10 @@ import type { FaultName } from './faults.ts';
 import { CLIENT_NAME } from './oauth-authorization.ts';
 import { runPlanMethod } from './plan-methods.ts';
 import { planFromContext } from './plan.ts';
+import { DEFAULT_POLICY, formatPolicy } from './policy.ts';
+import type { ClientPolicy } from './policy.ts';
+import { PROCESS_TOKEN_CACHE } from './token-cache.ts';
+import type { TokenCache } from './token-cache.ts';
 
 export interface RunClientOptions {
   /** The conformance context (object or JSON text); its `steps` is the plan. */
@@ -20,6 +24,10 @@ export interface RunClientOptions {
   readonly signal?: AbortSignal;
   /** HTTP client to use instead of the global fetch (e.g. the test servers' in-memory fetch). */
   readonly fetch?: typeof fetch;
+  /** The legal choices to make (`DEFAULT_POLICY` when absent). */
+  readonly policy?: ClientPolicy;
+  /** Where `tokenCache: 'persistent'` keeps tokens (the process-wide cache by default). */
+  readonly tokenCache?: TokenCache;
 }
 
 function messageOf(error: unknown): string {
@@ -35,13 +43,17 @@ function messageOf(error: unknown): string {
  */
 export async function runClient(serverUrl: string, options: RunClientOptions = {}): Promise<void> {
   const faults = new FaultSet(options.faults);
+  const policy = options.policy ?? DEFAULT_POLICY;
   const log = options.log ?? ((): void => {});
   const plan = planFromContext(options.context);
   const net = { signal: options.signal, log, fetch: options.fetch ?? globalThis.fetch };
   if (faults.names.length > 0) log(`faults: ${faults.names.join(', ')}`);
+  const choices = formatPolicy(policy);
+  if (choices !== '') log(`policy: ${choices}`);
 
-  const auth = new ClientAuth(serverUrl, faults, net);
-  const transport = new StreamableHTTPClientTransport(new URL(serverUrl), { fetch: createDpopFetch(auth, faults, net) });
+  const cache = policy.tokenCache === 'persistent' ? (options.tokenCache ?? PROCESS_TOKEN_CACHE) : null;
+  const auth = new ClientAuth(serverUrl, faults, policy, net, cache);
+  const transport = new StreamableHTTPClientTransport(new URL(serverUrl), { fetch: createDpopFetch(auth, faults, policy, net) });
   const client = new Client({ name: CLIENT_NAME, version: '0.1.0' }, { capabilities: {} });
   // Errors of the background SSE stream land here; a DPoP failure among them
   // is also recorded by `auth` and ends the run at the next checkpoint.
@@ -56,7 +68,11 @@ export async function runClient(serverUrl: string, options: RunClientOptions = {
     for (const [i, step] of plan.entries()) {
       auth.throwIfFailed();
       log(`step ${i + 1}/${plan.length}: ${step.join(', ') || '(nothing)'}`);
-      await Promise.all(step.map((method) => runPlanMethod(client, method, log)));
+      if (policy.steps === 'sequential') {
+        for (const method of step) await runPlanMethod(client, method, log);
+      } else {
+        await Promise.all(step.map((method) => runPlanMethod(client, method, log)));
+      }
     }
     auth.throwIfFailed();
     await transport.terminateSession(); // HTTP DELETE, when the server gave a session

@@ -5,36 +5,55 @@ import type { DpopProofSigner } from './dpop-proof.ts';
 import type { FaultSet } from './faults.ts';
 import { isMethodPreservingRedirect, readJsonObject, redirectToFollow, stringMember } from './http.ts';
 import type { NetContext } from './oauth-metadata.ts';
-
-/** RFC 9449 §8: nonce challenges are self-correcting; more than this in a row means something else is wrong. */
-export const MAX_CONSECUTIVE_NONCE_RETRIES = 2;
+import type { ClientPolicy } from './policy.ts';
 
 /** Redirects followed for one request before giving up (kept here for existing importers). */
 export { MAX_REDIRECTS } from './http.ts';
 
-/** A DPoP-bound token and what is needed to renew it. */
+/** An access token and what is needed to use and renew it. */
 export interface TokenSet {
   readonly accessToken: string;
   /** `token_type` as received (RFC 6749 §5.1). */
   readonly tokenType: string;
+  /** DPoP-bound (presented with the DPoP scheme and a proof), or a bearer token (RFC 6750). */
+  readonly bound: boolean;
   readonly refreshToken: string | null;
+  /** When it was received (ms since the epoch). */
+  readonly issuedAt: number;
   /** When the access token expires (ms since the epoch, from `expires_in`); null when unknown. */
   readonly expiresAt: number | null;
 }
 
 /**
- * Whether a token of this `token_type` may be used as a DPoP-bound token.
- * RFC 6749 §5.1: the value is case-insensitive. RFC 9449 §5: `DPoP` says the
- * token is bound. MCP's DPoP profile asked for a bound token, and RFC 6749
- * §7.1 forbids using a token whose type is not understood, so anything else
- * (Bearer included) is refused.
+ * How a token of this `token_type` is used: as a DPoP-bound token, as a
+ * bearer token, or not at all (null). RFC 6749 §5.1: the value is
+ * case-insensitive; RFC 9449 §5: `DPoP` says the token is bound. A `Bearer`
+ * token (the authorization server declined to bind) is refused, or used as a
+ * bearer token when the policy allows and the resource does not require
+ * DPoP-bound tokens (RFC 9728 §2). RFC 6749 §7.1: a token of a type the
+ * client does not understand is never used.
  */
-export function isUsableTokenType(tokenType: string, faults: FaultSet): boolean {
+export function tokenUse(tokenType: string, policy: ClientPolicy, bindingRequired: boolean, faults: FaultSet): 'dpop' | 'bearer' | null {
   // FAULT accept-unknown-token-type: any token_type is used as if it were DPoP.
-  if (faults.has('accept-unknown-token-type')) return true;
+  if (faults.has('accept-unknown-token-type')) return 'dpop';
   // FAULT token-type-case-sensitive: only the exact spelling counts.
-  if (faults.has('token-type-case-sensitive')) return tokenType === 'DPoP';
-  return tokenType.toLowerCase() === 'dpop';
+  if (faults.has('token-type-case-sensitive') ? tokenType === 'DPoP' : tokenType.toLowerCase() === 'dpop') return 'dpop';
+  if (tokenType.toLowerCase() !== 'bearer') return null;
+  // FAULT bearer-token-despite-required: a Bearer token is used even where binding is required.
+  if (faults.has('bearer-token-despite-required')) return 'bearer';
+  return policy.bearerTokens === 'use-unless-required' && !bindingRequired ? 'bearer' : null;
+}
+
+/** What the token endpoint needs besides its URL. */
+export interface TokenEndpointOptions {
+  readonly signer: DpopProofSigner;
+  /** The authorization server's nonce; never the MCP server's (RFC 9449 §9), unless the policy keys nonces by origin. */
+  readonly nonce: NonceSlot;
+  readonly faults: FaultSet;
+  readonly policy: ClientPolicy;
+  /** RFC 9728 §2: whether the resource requires DPoP-bound tokens. */
+  readonly bindingRequired: boolean;
+  readonly net: NetContext;
 }
 
 /**
@@ -42,19 +61,23 @@ export function isUsableTokenType(tokenType: string, faults: FaultSet): boolean 
  * the authorization server's nonce handling (§8, §8.2).
  */
 export class TokenEndpoint {
+  private readonly signer: DpopProofSigner;
+  private readonly nonce: NonceSlot;
+  private readonly faults: FaultSet;
+  private readonly policy: ClientPolicy;
+  private readonly net: NetContext;
+
   constructor(
     readonly url: string,
-    private readonly signer: DpopProofSigner,
-    /** The authorization server's nonce; never the MCP server's (RFC 9449 §9). */
-    private readonly nonce: NonceSlot,
-    private readonly faults: FaultSet,
-    private readonly net: NetContext,
-  ) {}
+    private readonly options: TokenEndpointOptions,
+  ) {
+    ({ signer: this.signer, nonce: this.nonce, faults: this.faults, policy: this.policy, net: this.net } = options);
+  }
 
   /**
    * Sends a token request (RFC 6749 §4.1.3 or §6) with a new proof per attempt.
    * Retries a `use_dpop_nonce` answer with the supplied nonce (RFC 9449 §8)
-   * at most {@link MAX_CONSECUTIVE_NONCE_RETRIES} times in a row, follows
+   * at most `policy.nonceRetries` times in a row, follows
    * same-origin 307/308 redirects with a proof for the new URL, and fails on
    * anything else, naming the server's `error` code.
    */
@@ -79,7 +102,11 @@ export class TokenEndpoint {
 
       if (isMethodPreservingRedirect(response.status)) {
         this.storeNonce(response, null);
-        const next = redirectToFollow(response, url, redirects);
+        const next = redirectToFollow(response, url, redirects, {
+          refuseAll: this.policy.redirects === 'refuse',
+          // FAULT follow-redirect-with-credentials: another origin gets the proof (and the grant).
+          crossOrigin: this.faults.has('follow-redirect-with-credentials'),
+        });
         await response.body?.cancel();
         if ('refused' in next) throw new DpopClientError(`token endpoint ${url.href} answered a ${next.refused}; not followed`);
         redirects++;
@@ -100,7 +127,7 @@ export class TokenEndpoint {
           throw new DpopClientError('token endpoint answered use_dpop_nonce without a valid DPoP-Nonce header (RFC 9449 §8)', error);
         }
         // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
-        if (nonceRetries >= MAX_CONSECUTIVE_NONCE_RETRIES && !this.faults.has('unbounded-nonce-retries')) {
+        if (nonceRetries >= this.policy.nonceRetries && !this.faults.has('unbounded-nonce-retries')) {
           throw new DpopClientError(
             `token endpoint still answered use_dpop_nonce after ${nonceRetries} nonce retries; giving up (RFC 9449 §8)`,
             error,
@@ -146,20 +173,24 @@ export class TokenEndpoint {
     if (accessToken === null || accessToken === '' || tokenType === null) {
       throw new DpopClientError(`token endpoint answered ${status} without access_token and token_type (RFC 6749 §5.1)`);
     }
-    if (!isUsableTokenType(tokenType, this.faults)) {
+    const use = tokenUse(tokenType, this.policy, this.options.bindingRequired, this.faults);
+    if (use === null) {
       throw new DpopClientError(
-        `token endpoint issued a token of token_type ${JSON.stringify(tokenType)}, not DPoP; the token is not used (RFC 9449 §5, RFC 6749 §7.1)`,
+        `token endpoint issued a token of token_type ${JSON.stringify(tokenType)}, not DPoP; the token is not used (RFC 9449 §5, RFC 6749 §7.1${this.options.bindingRequired ? ', RFC 9728 §2' : ''})`,
       );
     }
     // RFC 6749 §5.1: a number of seconds; a numeric string is read leniently.
     const rawExpiresIn = body?.['expires_in'];
     const expiresIn = typeof rawExpiresIn === 'string' && /^\d+$/.test(rawExpiresIn) ? Number(rawExpiresIn) : rawExpiresIn;
     const refreshToken = stringMember(body, 'refresh_token');
+    const now = Date.now();
     return {
       accessToken,
       tokenType,
+      bound: use === 'dpop',
       refreshToken: refreshToken !== '' ? refreshToken : null,
-      expiresAt: typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? Date.now() + expiresIn * 1000 : null,
+      issuedAt: now,
+      expiresAt: typeof expiresIn === 'number' && Number.isFinite(expiresIn) ? now + expiresIn * 1000 : null,
     };
   }
 }

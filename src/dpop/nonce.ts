@@ -55,6 +55,15 @@ export class NonceBook {
     return this.#current === null || value === this.#current;
   }
 
+  /**
+   * Issuance order of `value` at this server (0 = the first nonce it ever
+   * required), or -1 when it never issued it. RFC 9449 §8.2: the nonce
+   * issued last is the newest.
+   */
+  generationOf(value: string): number {
+    return this.#history.indexOf(value);
+  }
+
   /** RFC 9449 §9: nonces are only meaningful at the server that issued them. */
   wasIssued(value: string): boolean {
     return this.#history.includes(value);

@@ -7,7 +7,7 @@ import { offendingClaim } from './offending-claim.ts';
 
 /** Participant ids; neither is a Mermaid keyword (`as`, `end`, `note`…). */
 const CLIENT = 'Client';
-const PARTICIPANT: Readonly<Record<ServerRole, string>> = { as: 'AuthServer', mcp: 'McpServer' };
+const PARTICIPANT: Readonly<Record<ServerRole, string>> = { as: 'AuthServer', mcp: 'McpServer', elsewhere: 'OtherOrigin' };
 const ALL = `${CLIENT},${PARTICIPANT.mcp}`;
 const HIGHLIGHT = 'rect rgb(255, 230, 230)';
 const INDENT = '    ';
@@ -91,6 +91,7 @@ export function sequenceDiagram(trace: Trace, highlight: ReadonlySet<number>, op
     `participant ${CLIENT}`,
     `participant ${PARTICIPANT.as} as Authorization server`,
     `participant ${PARTICIPANT.mcp} as MCP server`,
+    ...(trace.entries.some((e) => e.server === 'elsewhere') ? [`participant ${PARTICIPANT.elsewhere} as Another origin`] : []),
     ...body,
     ...trailerLines(trace),
   ];

@@ -1,11 +1,16 @@
 import { BASE_SCHEDULE, DEFAULT_CHALLENGE_FORMAT } from './defaults.ts';
-import type { McpAction, Schedule } from './types.ts';
+import type { McpAction, Redirect, Schedule } from './types.ts';
 
 /** One label per schedule dimension: the behaviour-space coordinates of a run. */
 export type ScheduleLabels = Readonly<Record<string, string>>;
 
 function count(n: number): string {
   return n >= 3 ? '3+' : String(n);
+}
+
+function redirectLabel(r: Redirect): string {
+  if (r === null) return 'none';
+  return typeof r === 'number' ? String(r) : `${r.status} cross-origin`;
 }
 
 function hasConsecutiveChallenges(actions: readonly McpAction[]): boolean {
@@ -34,7 +39,8 @@ export function scheduleLabels(s: Schedule): ScheduleLabels {
     'as: after the list': s.as.then.kind,
     'as: token_type': s.as.tokenType,
     'as: algs': es256 === 0 ? 'ES256 first' : es256 > 0 ? 'ES256 later' : 'no ES256',
-    'as: token endpoint': [s.as.tokenPath === BASE_SCHEDULE.as.tokenPath ? 'default path' : 'other path', s.as.tokenQuery === null ? '' : 'query', s.as.tokenRedirect === null ? '' : `${s.as.tokenRedirect}`].filter(Boolean).join(' + '),
+    'as: token endpoint': [s.as.tokenPath === BASE_SCHEDULE.as.tokenPath ? 'default path' : 'other path', s.as.tokenQuery === null ? '' : 'query', s.as.tokenRedirect === null ? '' : redirectLabel(s.as.tokenRedirect)].filter(Boolean).join(' + '),
+    'as: enforces algs': s.as.enforceAlgs ? 'yes' : 'no',
     'as: access token': s.as.accessTokens.kind,
     'as: token lifetime (s)': String(s.as.tokenLifetime),
     'as: refresh tokens': s.as.refreshTokens ? 'yes' : 'no',
@@ -45,12 +51,13 @@ export function scheduleLabels(s: Schedule): ScheduleLabels {
     'mcp: nonce on a 200': mcpActions.some((a) => a.kind === 'ok-new-nonce') ? 'yes' : 'no',
     'mcp: invalid_token': mcpActions.some((a) => a.kind === 'invalid-token') ? 'yes' : 'no',
     'mcp: transient errors': transient.length === 0 ? 'none' : [...new Set(transient)].sort().join('+'),
+    'mcp: redirect to another origin': mcpActions.some((a) => a.kind === 'redirect-elsewhere') ? 'yes' : 'no',
     'mcp: after the list': s.mcp.then.kind,
     'mcp: challenge schemes': s.mcp.challenge,
     'mcp: challenge spelling': formatChanges.length === 0 ? 'default' : formatChanges.length === 1 ? '1 variation' : `${count(formatChanges.length)} variations`,
     'mcp: dpop_bound_access_tokens_required': String(s.mcp.boundTokensRequired),
     'mcp: URL': [s.mcp.path === BASE_SCHEDULE.mcp.path ? 'default path' : 'other path', s.mcp.query === null ? '' : 'query'].filter(Boolean).join(' + '),
-    'mcp: redirect': String(s.mcp.redirect ?? 'none'),
+    'mcp: redirect': redirectLabel(s.mcp.redirect),
     'plan: widest step': count(widest),
     'plan: steps': count(s.plan.length),
     'response delays': s.responseDelays.some((d) => d > 0) ? 'yes' : 'no',

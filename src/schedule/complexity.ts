@@ -25,6 +25,7 @@ export function scheduleEvents(s: Schedule): number {
     [s.as.then.kind, base.as.then.kind],
     [s.as.tokenLifetime, base.as.tokenLifetime],
     [s.as.refreshTokens, base.as.refreshTokens],
+    [s.as.enforceAlgs, base.as.enforceAlgs],
     [s.mcp.path, base.mcp.path],
     [s.mcp.query, base.mcp.query],
     [s.mcp.initialNonce === null, base.mcp.initialNonce === null],

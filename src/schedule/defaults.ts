@@ -30,6 +30,7 @@ export const BASE_SCHEDULE: Schedule = {
     then: { kind: 'ok' },
     tokenLifetime: 3600,
     refreshTokens: true,
+    enforceAlgs: false,
   },
   mcp: {
     path: '/mcp',

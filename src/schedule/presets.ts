@@ -93,6 +93,34 @@ export const PRESETS = {
     description: 'The MCP URL carries a query string, which htu must not (RFC 9449 §4.2).',
     schedule: scheduleWith({ mcp: { query: 'tenant=a&x=%7E1' } }),
   },
+  'bearer-token-binding-required': {
+    description: 'The authorization server declines to bind (token_type Bearer) but the resource metadata requires DPoP-bound tokens (RFC 9728 §2): the client must not present the token; the MCP server refuses it.',
+    schedule: scheduleWith({ as: { tokenType: 'Bearer' }, mcp: { boundTokensRequired: true } }),
+  },
+  'bearer-token-binding-optional': {
+    description: 'The authorization server declines to bind (token_type Bearer) and the resource does not require binding: a client may use the token as a bearer token (RFC 9449 §5, RFC 6750) or refuse it.',
+    schedule: scheduleWith({ as: { tokenType: 'Bearer' }, mcp: { boundTokensRequired: false, post: [{ kind: 'use-dpop-nonce', nonce: 'rs-bearer-1' }] } }),
+  },
+  'rs-invalid-token-twice': {
+    description: 'The MCP server answers two POSTs with 401 invalid_token, so the client renews twice; a rotated refresh token must not come back (RFC 6749 §6, RFC 9700 §4.14.2).',
+    schedule: scheduleWith({ mcp: { post: [{ kind: 'ok' }, { kind: 'invalid-token' }, { kind: 'ok' }, { kind: 'invalid-token' }] } }),
+  },
+  'mcp-redirect-elsewhere': {
+    description: 'The MCP server answers an authenticated POST with 307 to another origin: no token, proof or nonce may follow it (RFC 6750 §5.3).',
+    schedule: scheduleWith({ mcp: { post: [{ kind: 'ok' }, { kind: 'redirect-elsewhere', status: 307 }] } }),
+  },
+  'token-redirect-elsewhere': {
+    description: 'The advertised token endpoint answers 308 to another origin: the token request, its proof and the code must not follow (RFC 6750 §5.3, RFC 9449 §5).',
+    schedule: scheduleWith({ as: { tokenRedirect: { status: 308, crossOrigin: true } } }),
+  },
+  'algs-enforced': {
+    description: 'Both servers advertise only EdDSA and PS256 and refuse proofs signed with anything else (RFC 9449 §5.1).',
+    schedule: scheduleWith({ as: { algs: ['EdDSA', 'PS256'], enforceAlgs: true } }),
+  },
+  'opaque-token-padded': {
+    description: 'Opaque access tokens that end in "==" and contain "+" and "/" (RFC 6750 §2.1 b64token): presented byte for byte.',
+    schedule: scheduleWith({ as: { accessTokens: { kind: 'opaque', stem: 'a+b/c~', padding: 2 } } }),
+  },
   'bearer-and-dpop-challenge': {
     description: 'The MCP server offers both Bearer and DPoP challenges in one WWW-Authenticate (RFC 9449 §7.2).',
     schedule: scheduleWith({ mcp: { challenge: 'DPoP+Bearer', post: [{ kind: 'ok' }, { kind: 'invalid-token' }] } }),

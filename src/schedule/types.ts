@@ -33,7 +33,13 @@ export type McpAction =
   /** 401 `error="invalid_token"`: not a nonce problem (RFC 6750 §3.1). */
   | { readonly kind: 'invalid-token' }
   /** A transient error the client may retry (RFC 9449 §7.3). */
-  | { readonly kind: 'transient'; readonly status: 429 | 503; readonly retryAfter?: number };
+  | { readonly kind: 'transient'; readonly status: 429 | 503; readonly retryAfter?: number }
+  /**
+   * A 307/308 to another origin (the world's third listener, which serves
+   * nothing): the access token, proofs and nonces must not follow it
+   * (RFC 6750 §5.3, RFC 9449 §7).
+   */
+  | { readonly kind: 'redirect-elsewhere'; readonly status: 307 | 308 };
 
 /**
  * What a server does once its list of actions is used up. `use-dpop-nonce`
@@ -78,14 +84,31 @@ export interface ChallengeFormat {
 /**
  * How access tokens look (RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT /
  * "-" / "." / "_" / "~" / "+" / "/" ) *"="). `opaque` tokens are
- * `${stem}${n}${"=".repeat(padding)}` so they use every b64token character.
+ * `${stem}${salt}${n}${"=".repeat(padding)}` (salt: 8 base64url characters
+ * drawn per world, so no token repeats across runs) and use every b64token
+ * character.
  */
 export type AccessTokenFormat =
   | { readonly kind: 'jwt' }
   | { readonly kind: 'opaque'; readonly stem: string; readonly padding: 0 | 1 | 2 };
 
-/** A same-origin redirect in front of an endpoint (RFC 9110 §15.4.8, §15.4.9: method and body are kept). */
-export type Redirect = 307 | 308 | null;
+/**
+ * A redirect to another origin (RFC 6454): the endpoint answers 307/308 with
+ * a `Location` on a third listener that serves nothing (404) and records what
+ * arrives. Credentials are for the origin they were issued for: a client must
+ * not carry the access token, a proof or a nonce there (RFC 9449 §7, §9).
+ */
+export interface CrossOriginRedirect {
+  readonly status: 307 | 308;
+  readonly crossOrigin: true;
+}
+
+/**
+ * A redirect in front of an endpoint (RFC 9110 §15.4.8, §15.4.9: method and
+ * body are kept): same-origin to `<path>/moved`, which serves the endpoint,
+ * or to another origin; null for none.
+ */
+export type Redirect = 307 | 308 | CrossOriginRedirect | null;
 
 export interface AuthServerSchedule {
   /** `dpop_signing_alg_values_supported` in the RFC 8414 metadata (RFC 9449 §5.1). */
@@ -109,6 +132,12 @@ export interface AuthServerSchedule {
   readonly tokenLifetime: number;
   /** Issue a refresh token with every access token. */
   readonly refreshTokens: boolean;
+  /**
+   * Both servers refuse a proof signed with an algorithm outside `algs`
+   * (`invalid_dpop_proof`), as RFC 9449 §5.1 lets them; otherwise they
+   * accept any asymmetric algorithm and leave it to the judge.
+   */
+  readonly enforceAlgs: boolean;
 }
 
 export interface McpServerSchedule {

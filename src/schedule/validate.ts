@@ -15,8 +15,11 @@ const path = z.string().regex(/^\/[\x21-\x7E]*$/, 'must start with / and contain
 // RFC 6749 §5.1 / A.13: token-type = type-name / URI-reference.
 const tokenType = z.string().min(1).max(100).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII');
 const query = z.string().regex(/^[\x21-\x7E]*$/, 'must be printable ASCII').refine((q) => !q.includes('#'), 'must not contain #');
-// RFC 9110 §15.4.8 / §15.4.9: the redirects that keep method and body.
-const redirect = z.union([z.literal(307), z.literal(308), z.null()], { error: 'must be 307, 308 or null' });
+// RFC 9110 §15.4.8 / §15.4.9: the redirects that keep method and body, same-origin or to another origin.
+const redirectStatus = z.union([z.literal(307), z.literal(308)], { error: 'must be 307 or 308' });
+const redirect = z.union([redirectStatus, z.null(), z.strictObject({ status: redirectStatus, crossOrigin: z.literal(true) })], {
+  error: 'must be 307, 308, {"status": 307|308, "crossOrigin": true} or null',
+});
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
 const stem = z
   .string()
@@ -53,6 +56,7 @@ const mcpAction = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('use-dpop-nonce'), nonce }),
   z.strictObject({ kind: z.literal('invalid-token') }),
   z.strictObject({ kind: z.literal('transient'), status: z.union([z.literal(429), z.literal(503)]), retryAfter: z.int().min(0).max(5).optional() }),
+  z.strictObject({ kind: z.literal('redirect-elsewhere'), status: redirectStatus }),
 ]);
 
 const actions = <T extends z.ZodType>(item: T) => z.array(item).max(200);
@@ -76,6 +80,7 @@ const scheduleSchema = z.strictObject({
     ]),
     tokenLifetime: z.int().min(1).max(86_400),
     refreshTokens: z.boolean(),
+    enforceAlgs: z.boolean().default(base.as.enforceAlgs),
   }),
   mcp: z.strictObject({
     path,
@@ -127,6 +132,11 @@ export function parseSchedule(input: unknown): Schedule {
   if (!result.success) throw new ScheduleError(`invalid schedule:\n${z.prettifyError(result.error)}`);
   const schedule = result.data as Schedule;
   if (schedule.as.tokenPath === schedule.mcp.path) throw new ScheduleError('invalid schedule: as.tokenPath and mcp.path must differ');
+  // RFC 9449 §7.2: a resource that challenges with Bearer only accepts bound tokens as bearer
+  // tokens, so it cannot also require DPoP-bound tokens (RFC 9728 dpop_bound_access_tokens_required).
+  if (schedule.mcp.challenge === 'Bearer' && schedule.mcp.boundTokensRequired === true) {
+    throw new ScheduleError('invalid schedule: mcp.challenge "Bearer" (a resource that takes tokens as bearer tokens) contradicts mcp.boundTokensRequired true; use false or null');
+  }
   const collision = pathCollisions(schedule)[0];
   if (collision !== undefined) {
     const [a, b] = collision;

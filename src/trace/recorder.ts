@@ -29,6 +29,7 @@ export type ResponseFacts = Pick<
 export interface TraceEndpoints {
   readonly asOrigin: string;
   readonly mcpOrigin: string;
+  readonly elsewhereOrigin: string | null;
   readonly tokenEndpoint: string;
   readonly mcpUrl: string;
 }
@@ -48,7 +49,7 @@ export class TraceRecorder {
   private nextSeq = 0;
   private capHit = false;
   private readonly capListeners: (() => void)[] = [];
-  private endpoints: TraceEndpoints = { asOrigin: '', mcpOrigin: '', tokenEndpoint: '', mcpUrl: '' };
+  private endpoints: TraceEndpoints = { asOrigin: '', mcpOrigin: '', elsewhereOrigin: null, tokenEndpoint: '', mcpUrl: '' };
 
   constructor(private readonly maxRequests: number) {}
 
@@ -70,13 +71,14 @@ export class TraceRecorder {
     return seq;
   }
 
-  finish(seq: number, respondedAt: number, response: ResponseFacts): void {
+  /** `nonceGeneration`: the issuance order of `response.nonceDelivered` at its server (see `NonceIssue`). */
+  finish(seq: number, respondedAt: number, response: ResponseFacts, nonceGeneration = -1): void {
     const facts = this.pending.get(seq);
     if (!facts) return;
     this.pending.delete(seq);
     this.done.push({ ...facts, seq, respondedAt, ...response });
     if (response.nonceDelivered !== null) {
-      this.nonceList.push({ server: facts.server, value: response.nonceDelivered, seq });
+      this.nonceList.push({ server: facts.server, value: response.nonceDelivered, seq, generation: nonceGeneration });
     }
   }
 

@@ -4,7 +4,12 @@
  * It is plain JSON so a run can be stored, diffed and re-judged offline.
  */
 
-export type ServerRole = 'as' | 'mcp';
+/**
+ * Which listener a request reached: the authorization server, the MCP server,
+ * or `elsewhere`, the origin a cross-origin redirect points to (it serves
+ * nothing; it only shows what a client carried there).
+ */
+export type ServerRole = 'as' | 'mcp' | 'elsewhere';
 
 /** Which endpoint of a server a request hit. */
 export type Endpoint =
@@ -134,20 +139,36 @@ export interface IssuedToken {
   readonly grantType: string;
   /** When it expires, milliseconds since the epoch (from `expires_in`). */
   readonly expiresAt: number;
+  /**
+   * The grant lineage: every token minted from one authorization code and
+   * the refresh tokens that followed it. Reusing a spent code or a rotated
+   * refresh token revokes the whole family (RFC 6749 §4.1.2, RFC 9700 §4.14.2).
+   */
+  readonly family: string;
 }
 
 /** A nonce a server handed out (RFC 9449 §8, §9). */
 export interface NonceIssue {
   readonly server: ServerRole;
   readonly value: string;
-  /** Entry whose response carried it; -1 for a nonce the server started with. */
+  /** Entry whose response carried it. */
   readonly seq: number;
+  /**
+   * Issuance order at that server (0 = the first nonce it ever required).
+   * RFC 9449 §8.2: "newer" means issued later, which is not arrival order:
+   * a response can carry a nonce issued before the nonce of a response to a
+   * request that arrived earlier (a nonce is issued when its response is
+   * produced). A repeated delivery of one value keeps its generation.
+   */
+  readonly generation: number;
 }
 
 export interface Trace {
   /** Origins the servers listened on. */
   readonly asOrigin: string;
   readonly mcpOrigin: string;
+  /** The origin cross-origin redirects point to, when the schedule has one; else null. */
+  readonly elsewhereOrigin: string | null;
   readonly tokenEndpoint: string;
   readonly mcpUrl: string;
   readonly entries: readonly TraceEntry[];

@@ -7,7 +7,7 @@ import { ActionCursor } from './action-cursor.ts';
 import type { WorldContext } from './context.ts';
 import { safeDescription } from './error-description.ts';
 import { verifyProof } from './proof-verdict.ts';
-import { AS_METADATA_PATH, AUTHORIZE_PATH, movedPath, REGISTER_PATH } from './paths.ts';
+import { AS_METADATA_PATH, AUTHORIZE_PATH, isCrossOrigin, movedPath, redirectStatus, REGISTER_PATH } from './paths.ts';
 import type { ReadRequest } from './request-facts.ts';
 import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
 
@@ -20,15 +20,24 @@ interface AuthorizationCode {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly codeChallenge: string;
-  used: boolean;
+  /** RFC 9449 §10: the thumbprint the client asked the code to be bound to, if any. */
+  readonly dpopJkt: string | null;
+  /** The grant family its tokens belong to, once redeemed. */
+  family: string | null;
 }
 
 interface RefreshGrant {
   readonly clientId: string;
   /** RFC 9449 §5: a public client's refresh token is bound to its proof key. */
   readonly jkt: string;
+  readonly family: string;
   used: boolean;
 }
+
+/** What a token request's grant check decided. */
+type GrantCheck =
+  | { readonly clientId: string; readonly family: string; readonly consume: () => void }
+  | { readonly error: string; readonly reason: string };
 
 function tokenThen(rule: TokenThen, n: number): TokenAction {
   switch (rule.kind) {
@@ -59,6 +68,10 @@ export function createAuthServer(world: WorldContext): Hono {
   const seenJtis = new Set<string>();
   const cursor = new ActionCursor(as.tokenRequests, as.then, tokenThen);
   let tokenCount = 0;
+  let familyCount = 0;
+  // Opaque tokens carry a part drawn per world, so a token cached from an earlier
+  // run (an ephemeral port can repeat) is never one this world issued.
+  const tokenSalt = randomBytes(6).toString('base64url');
   const app = new Hono();
 
   app.get(
@@ -137,7 +150,7 @@ export function createAuthServer(world: WorldContext): Hono {
         };
       }
       const code = randomBytes(24).toString('base64url');
-      codes.set(code, { clientId: client.clientId, redirectUri, codeChallenge: q.get('code_challenge')!, used: false });
+      codes.set(code, { clientId: client.clientId, redirectUri, codeChallenge: q.get('code_challenge')!, dpopJkt: q.get('dpop_jkt'), family: null });
       const target = new URL(redirectUri);
       target.searchParams.set('code', code);
       const state = q.get('state');
@@ -148,58 +161,79 @@ export function createAuthServer(world: WorldContext): Hono {
     }),
   );
 
-  /** RFC 6749 §4.1.3 / §6: checks the grant; returns the client and (for refresh) the bound key. */
-  function checkGrant(req: ReadRequest, proofJkt: string | null): { clientId: string; consume: () => void } | { error: string; reason: string } {
+  /**
+   * RFC 6749 §4.1.3 / §6: checks the grant. A code is single-use and a
+   * refresh token is rotated on use; either one coming back after it was
+   * spent is refused and revokes every token of its family (RFC 6749 §4.1.2,
+   * RFC 9700 §4.14.2). RFC 9449 §10: a code requested with `dpop_jkt` is
+   * redeemed only with a proof of that key.
+   */
+  function checkGrant(req: ReadRequest, proofJkt: string | null): GrantCheck {
     const invalid = (reason: string) => ({ error: 'invalid_grant', reason });
     const form = new URLSearchParams(req.body);
     const grantType = form.get('grant_type');
     if (grantType === 'authorization_code') {
       const code = codes.get(form.get('code') ?? '');
-      if (!code || code.used) return invalid('unknown or used authorization code');
+      if (!code) return invalid('unknown authorization code');
+      if (code.family !== null) {
+        world.revokedFamilies.add(code.family);
+        return invalid('authorization code already used; the tokens issued for it are revoked (RFC 6749 §4.1.2)');
+      }
       if (form.get('redirect_uri') !== null && form.get('redirect_uri') !== code.redirectUri) return invalid('redirect_uri mismatch');
       if ((form.get('client_id') ?? code.clientId) !== code.clientId) return invalid('client_id mismatch');
       const verifier = form.get('code_verifier') ?? '';
       if (createHash('sha256').update(verifier).digest('base64url') !== code.codeChallenge) return invalid('PKCE verification failed');
-      return { clientId: code.clientId, consume: () => (code.used = true) };
+      if (code.dpopJkt !== null && code.dpopJkt !== proofJkt) {
+        return { error: 'invalid_request', reason: 'DPoP proof key thumbprint does not match dpop_jkt (RFC 9449 §10)' };
+      }
+      const family = `f${familyCount++}`;
+      return { clientId: code.clientId, family, consume: () => (code.family = family) };
     }
     if (grantType === 'refresh_token') {
       const grant = refreshGrants.get(form.get('refresh_token') ?? '');
-      if (!grant || grant.used) return invalid('unknown or used refresh token');
+      if (!grant) return invalid('unknown refresh token');
+      if (grant.used || world.revokedFamilies.has(grant.family)) {
+        world.revokedFamilies.add(grant.family);
+        return invalid('refresh token already used (rotated); its token family is revoked (RFC 9700 §4.14.2)');
+      }
       if (proofJkt !== grant.jkt) return invalid('refresh proof key differs from the key the refresh token is bound to');
-      return { clientId: grant.clientId, consume: () => (grant.used = true) };
+      return { clientId: grant.clientId, family: grant.family, consume: () => (grant.used = true) };
     }
     return { error: 'unsupported_grant_type', reason: `unsupported grant_type ${String(grantType)}` };
   }
 
   /**
    * The access token string. A JWT carries `cnf.jkt` (RFC 9449 §6.1); an
-   * opaque token is `${stem}${n}${"=" × padding}` (RFC 6750 §2.1 b64token), n
+   * opaque token is `${stem}${salt}${n}${"=" × padding}` (RFC 6750 §2.1 b64token), n
    * counting the tokens of this world so every token is distinct, and its
    * binding is only known to the servers (RFC 9449 §6.2), through the trace's
    * token record.
    */
-  async function accessTokenFor(clientId: string, jkt: string, bound: boolean, nowSeconds: number, n: number): Promise<string> {
+  async function accessTokenFor(clientId: string, jkt: string, bound: boolean, issuedAtMs: number, expiresAtMs: number, n: number): Promise<string> {
     const format = as.accessTokens;
-    if (format.kind === 'opaque') return `${format.stem}${n}${'='.repeat(format.padding)}`;
+    if (format.kind === 'opaque') return `${format.stem}${tokenSalt}${n}${'='.repeat(format.padding)}`;
     return new SignJWT({ client_id: clientId, ...(bound ? { cnf: { jkt } } : {}) })
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt' })
       .setIssuer(world.urls.asOrigin)
       .setAudience(world.urls.mcpResource)
       .setSubject('dpop-fuzz-user')
-      .setIssuedAt(nowSeconds)
-      .setExpirationTime(nowSeconds + as.tokenLifetime)
+      .setIssuedAt(Math.floor(issuedAtMs / 1000))
+      // RFC 7519 §4.1.4: exp is whole seconds; rounded up so the token never dies early.
+      .setExpirationTime(Math.ceil(expiresAtMs / 1000))
       .setJti(randomUUID())
       .sign(world.tokenSigningKey);
   }
 
-  async function mint(clientId: string, jkt: string, seq: number, grantType: string): Promise<{ body: object; token: IssuedToken }> {
+  async function mint(clientId: string, jkt: string, seq: number, grantType: string, family: string): Promise<{ body: object; token: IssuedToken }> {
     // RFC 9449 §5: the AS may decline to bind and answer token_type Bearer.
     const bound = as.tokenType.toLowerCase() !== 'bearer';
-    const nowSeconds = Math.floor(world.now() / 1000);
+    // RFC 6749 §5.1: expires_in seconds from now — exactly, so `expires_in: 1` lives a whole second.
+    const issuedAtMs = world.now();
+    const expiresAtMs = issuedAtMs + as.tokenLifetime * 1000;
     const n = tokenCount++;
-    const accessToken = await accessTokenFor(clientId, jkt, bound, nowSeconds, n);
+    const accessToken = await accessTokenFor(clientId, jkt, bound, issuedAtMs, expiresAtMs, n);
     const refreshToken = as.refreshTokens ? randomBytes(24).toString('base64url') : null;
-    if (refreshToken !== null) refreshGrants.set(refreshToken, { clientId, jkt, used: false });
+    if (refreshToken !== null) refreshGrants.set(refreshToken, { clientId, jkt, family, used: false });
     const token: IssuedToken = {
       id: `t${n}`,
       accessToken,
@@ -208,7 +242,8 @@ export function createAuthServer(world: WorldContext): Hono {
       refreshToken,
       seq,
       grantType,
-      expiresAt: (nowSeconds + as.tokenLifetime) * 1000,
+      expiresAt: expiresAtMs,
+      family,
     };
     world.recorder.addToken(token);
     const body = {
@@ -238,6 +273,7 @@ export function createAuthServer(world: WorldContext): Hono {
       iatWindowSeconds: world.iatWindowSeconds,
       seenJtis,
       nonces: world.asNonces,
+      algs: as.enforceAlgs ? as.algs : undefined,
     });
     if (verdict.kind === 'invalid') return reject(400, 'invalid_dpop_proof', verdict.reason);
     if (verdict.kind === 'nonce-required') {
@@ -265,7 +301,7 @@ export function createAuthServer(world: WorldContext): Hono {
       case 'ok':
       case 'ok-new-nonce': {
         grant.consume();
-        const { body, token } = await mint(grant.clientId, req.facts.proof!.jkt!, seq, req.facts.grant?.type ?? '');
+        const { body, token } = await mint(grant.clientId, req.facts.proof!.jkt!, seq, req.facts.grant?.type ?? '', grant.family);
         const headers: Record<string, string> = { 'cache-control': 'no-store' };
         if (action.kind === 'ok-new-nonce') {
           // RFC 9449 §8.2: a new nonce may come with a success.
@@ -276,9 +312,14 @@ export function createAuthServer(world: WorldContext): Hono {
       }
     }
   });
-  // With a redirect, the advertised path only redirects and `${tokenPath}/moved` serves tokens.
-  const servingPath = as.tokenRedirect === null ? as.tokenPath : movedPath(as.tokenPath);
-  if (as.tokenRedirect !== null) app.all(as.tokenPath, redirector(world, 'as', 'token', as.tokenRedirect, servingPath));
+  // With a same-origin redirect, the advertised path only redirects and `${tokenPath}/moved` serves
+  // tokens; a cross-origin one points at the world's third listener, which serves nothing.
+  const status = redirectStatus(as.tokenRedirect);
+  const servingPath = status === null || isCrossOrigin(as.tokenRedirect) ? as.tokenPath : movedPath(as.tokenPath);
+  if (status !== null) {
+    const to = isCrossOrigin(as.tokenRedirect) ? () => `${world.urls.elsewhereOrigin}${movedPath(as.tokenPath)}` : () => movedPath(as.tokenPath);
+    app.all(as.tokenPath, redirector(world, 'as', 'token', status, to));
+  }
   app.post(servingPath, tokenHandler);
   app.all(servingPath, traced(world, 'as', 'token', async (_req, _seq, c) => ({
     decision: { kind: 'rejected', error: 'invalid_request', reason: 'token endpoint accepts POST only' },

@@ -20,6 +20,12 @@ export interface WorldContext {
   readonly delays: ResponseDelays;
   /** Filled in once both servers listen. */
   readonly urls: WorldUrls;
+  /**
+   * Grant families (`IssuedToken.family`) the authorization server revoked
+   * after a spent code or rotated refresh token came back (RFC 6749 §4.1.2,
+   * RFC 9700 §4.14.2); the MCP server refuses their access tokens.
+   */
+  readonly revokedFamilies: Set<string>;
 }
 
 export interface WorldUrls {
@@ -31,10 +37,12 @@ export interface WorldUrls {
   mcpUrl: string;
   /** The token endpoint as advertised in the RFC 8414 metadata (with the schedule's query string). */
   tokenEndpoint: string;
+  /** Where cross-origin redirects point (a third listener), or '' when the schedule has none. */
+  elsewhereOrigin: string;
 }
 
 export function emptyUrls(): WorldUrls {
-  return { asOrigin: '', mcpOrigin: '', mcpResource: '', mcpUrl: '', tokenEndpoint: '' };
+  return { asOrigin: '', mcpOrigin: '', mcpResource: '', mcpUrl: '', tokenEndpoint: '', elsewhereOrigin: '' };
 }
 
 export function newNonceBooks(schedule: Schedule): { asNonces: NonceBook; mcpNonces: NonceBook } {

@@ -6,7 +6,7 @@ import { safeDescription } from './error-description.ts';
 import type { WorldContext } from './context.ts';
 import type { McpSessions } from './mcp-sessions.ts';
 import { verifyProof, type ProofVerdict } from './proof-verdict.ts';
-import { movedPath, PRM_ROOT_PATH, resourceMetadataPath } from './paths.ts';
+import { isCrossOrigin, movedPath, PRM_ROOT_PATH, redirectStatus, resourceMetadataPath } from './paths.ts';
 import type { ReadRequest } from './request-facts.ts';
 import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
 
@@ -46,30 +46,51 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
     DELETE: new ActionCursor(mcp.delete, mcp.then, mcpThen),
   };
   const app = new Hono();
-  const metadataUrl = (): string => `${world.urls.mcpOrigin}${resourceMetadataPath(mcp.path)}`;
+  const status = redirectStatus(mcp.redirect);
+  // With a same-origin redirect, the advertised path only redirects and `${path}/moved` is the MCP
+  // endpoint; a cross-origin one points at the world's third listener, which serves nothing.
+  const servingPath = status === null || isCrossOrigin(mcp.redirect) ? mcp.path : movedPath(mcp.path);
 
-  const prm = traced(world, 'mcp', 'prm', async (_req, _seq, c) => ({
-    decision: { kind: 'served' },
-    response: c.json({
-      resource: world.urls.mcpResource,
-      authorization_servers: [world.urls.asOrigin],
-      bearer_methods_supported: ['header'],
-      // RFC 9449 §5.1 and §7.1 name the algs; RFC 9728 §2 the binding requirement (absent = false).
-      dpop_signing_alg_values_supported: algs,
-      ...(mcp.boundTokensRequired !== null ? { dpop_bound_access_tokens_required: mcp.boundTokensRequired } : {}),
-    }),
-  }));
-  app.get(resourceMetadataPath(mcp.path), prm);
+  /**
+   * RFC 9728 §3.1/§3.3: the metadata of a resource names that very resource,
+   * so `resource` is the URL the metadata URL was built from — the path after
+   * the well-known prefix, with the query (RFC 9728 §3.1 keeps it). The root
+   * document describes the MCP URL the client was given.
+   */
+  const prm = traced(world, 'mcp', 'prm', async (req, _seq, c) => {
+    const url = new URL(req.facts.url);
+    const path = url.pathname.slice(PRM_ROOT_PATH.length);
+    return {
+      decision: { kind: 'served' },
+      response: c.json({
+        resource: path === '' ? world.urls.mcpUrl : `${world.urls.mcpOrigin}${path}${url.search}`,
+        authorization_servers: [world.urls.asOrigin],
+        bearer_methods_supported: ['header'],
+        // RFC 9449 §5.1 and §7.1 name the algs; RFC 9728 §2 the binding requirement (absent = false).
+        dpop_signing_alg_values_supported: algs,
+        ...(mcp.boundTokensRequired !== null ? { dpop_bound_access_tokens_required: mcp.boundTokensRequired } : {}),
+      }),
+    };
+  });
+  app.get(resourceMetadataPath(servingPath), prm);
+  if (servingPath !== mcp.path) app.get(resourceMetadataPath(mcp.path), prm);
   if (mcp.path !== '/') app.get(PRM_ROOT_PATH, prm);
+
+  /** RFC 9728 §5.1: the metadata of the URL this request went to (path and query). */
+  const metadataUrl = (req: ReadRequest): string => {
+    const url = new URL(req.facts.url);
+    return `${world.urls.mcpOrigin}${resourceMetadataPath(url.pathname)}${url.search}`;
+  };
 
   /** A 400/401 with the schedule's challenges (RFC 6750 §3, RFC 9449 §7.1) and a JSON error body. */
   const challengeResponse = (
+    req: ReadRequest,
     status: 400 | 401,
     params: Omit<ChallengeParams, 'resourceMetadata' | 'algs'>,
     extra: Record<string, string> = {},
   ): Pick<HandlerResult, 'response' | 'separateFields'> => {
     const headers = new Headers({ 'content-type': 'application/json', ...extra });
-    const challenges = buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(), algs }, mcp.challengeFormat);
+    const challenges = buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(req), algs }, mcp.challengeFormat);
     for (const value of challenges) headers.append('www-authenticate', value);
     const body = { error: params.error ?? 'unauthorized', error_description: safeDescription(params.description ?? 'authorization required') };
     const response = new Response(JSON.stringify(body), { status, headers });
@@ -77,24 +98,34 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
     return challenges.length > 1 ? { response, separateFields: { 'www-authenticate': challenges } } : { response };
   };
 
-  const reject = (error: 'invalid_token' | 'invalid_dpop_proof' | 'invalid_request', reason: string): HandlerResult => ({
+  const reject = (req: ReadRequest, error: 'invalid_token' | 'invalid_dpop_proof' | 'invalid_request', reason: string): HandlerResult => ({
     decision: { kind: 'rejected', error, reason },
     error,
-    ...challengeResponse(error === 'invalid_request' ? 400 : 401, { error, description: reason }),
+    ...challengeResponse(req, error === 'invalid_request' ? 400 : 401, { error, description: reason }),
   });
 
-  /** RFC 9449 §7 / RFC 9110 §11.4: is the presented token acceptable, and its proof? */
-  function authenticate(req: ReadRequest): HandlerResult | ProofVerdict {
+  /**
+   * RFC 9449 §7 / RFC 9110 §11.4: is the presented token acceptable, and its
+   * proof? `bearer` means the token is taken as a plain bearer token (RFC
+   * 6750), without looking at any proof.
+   */
+  function authenticate(req: ReadRequest): HandlerResult | ProofVerdict | { readonly kind: 'bearer' } {
     const auth = req.facts.authorization;
     if (auth.kind === 'none') {
       // RFC 6750 §3.1: no error code for a request without credentials.
-      return { decision: { kind: 'unauthenticated' }, ...challengeResponse(401, {}) };
+      return { decision: { kind: 'unauthenticated' }, ...challengeResponse(req, 401, {}) };
     }
-    if (auth.kind === 'malformed') return reject('invalid_request', 'malformed Authorization header');
+    if (auth.kind === 'malformed') return reject(req, 'invalid_request', 'malformed Authorization header');
     const token = auth.tokenId === null ? undefined : world.recorder.findToken(auth.token);
-    if (!token) return reject('invalid_token', 'unknown access token');
-    if (token.expiresAt <= req.facts.receivedAt) return reject('invalid_token', 'access token expired');
+    if (!token) return reject(req, 'invalid_token', 'unknown access token');
+    if (token.expiresAt <= req.facts.receivedAt) return reject(req, 'invalid_token', 'access token expired');
+    if (world.revokedFamilies.has(token.family)) return reject(req, 'invalid_token', 'access token revoked (its grant was reused)');
     const scheme = auth.scheme.toLowerCase();
+    // RFC 9449 §5.2 / RFC 9728 §2: this resource takes DPoP-bound tokens only, with the DPoP scheme.
+    if (mcp.boundTokensRequired === true && (scheme !== 'dpop' || token.jkt === null)) {
+      const why = token.jkt === null ? 'a token that is not DPoP-bound' : `the ${auth.scheme} scheme`;
+      return reject(req, 'invalid_token', `this resource requires DPoP-bound access tokens (dpop_bound_access_tokens_required); got ${why}`);
+    }
     const expectations = {
       htm: req.facts.method,
       htuTarget: req.facts.htuTarget,
@@ -103,34 +134,33 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
       accessToken: auth.token,
       seenJtis,
       nonces: world.mcpNonces,
+      algs: world.schedule.as.enforceAlgs ? algs : undefined,
     };
-    if (token.jkt === null) {
-      // An unbound token (the AS answered token_type Bearer) may be used as a bearer token.
-      if (scheme === 'bearer') return { kind: 'valid' };
-      if (scheme === 'dpop') return verifyProof(req.facts.proof, expectations);
-      return reject('invalid_token', `unsupported authorization scheme ${auth.scheme}`);
-    }
-    // RFC 9449 §7.2: a DPoP-bound token presented with any other scheme is refused.
-    if (scheme !== 'dpop') return reject('invalid_token', `DPoP-bound access token presented with the ${auth.scheme} scheme`);
-    return verifyProof(req.facts.proof, { ...expectations, boundJkt: token.jkt });
+    if (scheme === 'dpop') return verifyProof(req.facts.proof, token.jkt === null ? expectations : { ...expectations, boundJkt: token.jkt });
+    // RFC 6750: an unbound token (the AS answered token_type Bearer) is a bearer token. RFC 9449
+    // §7.2: a resource that challenges with Bearer only takes a bound token as one too; any
+    // other resource refuses a DPoP-bound token presented with another scheme.
+    if (scheme === 'bearer' && (token.jkt === null || mcp.challenge === 'Bearer')) return { kind: 'bearer' };
+    if (token.jkt !== null) return reject(req, 'invalid_token', `DPoP-bound access token presented with the ${auth.scheme} scheme`);
+    return reject(req, 'invalid_token', `unsupported authorization scheme ${auth.scheme}`);
   }
 
-  // With a redirect, the advertised path only redirects and `${path}/moved` is the MCP endpoint;
-  // htu is judged against each request's own URL (RFC 9449 §4.3 check 9).
-  const servingPath = mcp.redirect === null ? mcp.path : movedPath(mcp.path);
-  if (mcp.redirect !== null) app.all(mcp.path, redirector(world, 'mcp', 'mcp', mcp.redirect, servingPath));
+  if (status !== null) {
+    const to = isCrossOrigin(mcp.redirect) ? () => `${world.urls.elsewhereOrigin}${movedPath(mcp.path)}` : () => servingPath;
+    app.all(mcp.path, redirector(world, 'mcp', 'mcp', status, to));
+  }
   app.all(
     servingPath,
     traced(world, 'mcp', 'mcp', async (req, _seq, c): Promise<HandlerResult> => {
-      if (req.bodyTooLarge) return reject('invalid_request', 'request body too large');
+      if (req.bodyTooLarge) return reject(req, 'invalid_request', 'request body too large');
       const verdict = authenticate(req);
       if ('response' in verdict) return verdict;
-      if (verdict.kind === 'invalid') return reject('invalid_dpop_proof', verdict.reason);
+      if (verdict.kind === 'invalid') return reject(req, 'invalid_dpop_proof', verdict.reason);
       if (verdict.kind === 'nonce-required') {
         return {
           decision: { kind: 'nonce-required', nonce: verdict.nonce },
           error: 'use_dpop_nonce',
-          ...challengeResponse(401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': verdict.nonce }),
+          ...challengeResponse(req, 401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': verdict.nonce }),
         };
       }
       const cursor = cursors[req.facts.method];
@@ -140,21 +170,30 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
           response: c.json({ error: 'method_not_allowed' }, 405, { allow: 'GET, POST, DELETE' }),
         };
       }
-      const { index, action } = cursor.take();
-      const decision = { kind: 'scheduled', index, action: action.kind } as const;
+      const taken = cursor.take();
+      // RFC 9449 §9: nonces are asked of DPoP proofs; a bearer request is served without one (RFC 6750).
+      const nonceless = verdict.kind === 'bearer' && (taken.action.kind === 'use-dpop-nonce' || taken.action.kind === 'ok-new-nonce');
+      const action: McpAction = nonceless ? { kind: 'ok' } : taken.action;
+      const decision = { kind: 'scheduled', index: taken.index, action: nonceless ? `${taken.action.kind} (served as ok: a bearer request gets no nonce)` : action.kind } as const;
       switch (action.kind) {
         case 'use-dpop-nonce':
           world.mcpNonces.issue(action.nonce);
           return {
             decision,
             error: 'use_dpop_nonce',
-            ...challengeResponse(401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': action.nonce }),
+            ...challengeResponse(req, 401, { error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' }, { 'dpop-nonce': action.nonce }),
           };
         case 'invalid-token':
-          return { decision, error: 'invalid_token', ...challengeResponse(401, { error: 'invalid_token', description: 'The access token is not valid' }) };
+          return { decision, error: 'invalid_token', ...challengeResponse(req, 401, { error: 'invalid_token', description: 'The access token is not valid' }) };
         case 'transient': {
           const headers: Record<string, string> = action.retryAfter !== undefined ? { 'retry-after': String(action.retryAfter) } : {};
           return { decision, response: c.json({ error: 'temporarily_unavailable' }, action.status, headers) };
+        }
+        case 'redirect-elsewhere': {
+          // RFC 9110 §15.4.8/§15.4.9 to another origin (RFC 6454), query kept.
+          const url = new URL(req.facts.url);
+          const location = `${world.urls.elsewhereOrigin}${url.pathname}${url.search}`;
+          return { decision, response: new Response(null, { status: action.status, headers: { location } }) };
         }
         case 'ok':
         case 'ok-new-nonce': {

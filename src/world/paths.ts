@@ -1,4 +1,4 @@
-import type { Schedule } from '../schedule/types.ts';
+import type { Redirect, Schedule } from '../schedule/types.ts';
 
 /** RFC 8414 §3: metadata of an issuer without a path. */
 export const AS_METADATA_PATH = '/.well-known/oauth-authorization-server';
@@ -24,6 +24,27 @@ export function movedPath(path: string): string {
   return `${path.replace(/\/$/, '')}/moved`;
 }
 
+/** The status a redirect answers with, or null for none. */
+export function redirectStatus(redirect: Redirect): 307 | 308 | null {
+  return redirect === null ? null : typeof redirect === 'number' ? redirect : redirect.status;
+}
+
+/** A redirect whose target is another origin (the world's third listener). */
+export function isCrossOrigin(redirect: Redirect): boolean {
+  return redirect !== null && typeof redirect === 'object';
+}
+
+/** Whether the schedule sends clients to another origin: the world then starts a third listener there. */
+export function needsElsewhere(schedule: Schedule): boolean {
+  const m = schedule.mcp;
+  return isCrossOrigin(schedule.as.tokenRedirect) || isCrossOrigin(m.redirect) || [...m.post, ...m.get, ...m.delete].some((a) => a.kind === 'redirect-elsewhere');
+}
+
+/** Same-origin redirects: the redirected endpoint is served at `<path>/moved` on the same listener. */
+function servesMoved(redirect: Redirect): boolean {
+  return redirect !== null && !isCrossOrigin(redirect);
+}
+
 /** One path a test server serves, and what it is (for error messages). */
 export interface ServedPath {
   readonly path: string;
@@ -39,7 +60,7 @@ export function authServerPaths(schedule: Schedule): ServedPath[] {
     { path: AUTHORIZE_PATH, what: 'the authorization endpoint' },
     { path: as.tokenPath, what: 'as.tokenPath' },
   ];
-  if (as.tokenRedirect !== null) list.push({ path: movedPath(as.tokenPath), what: 'the redirected token endpoint (as.tokenPath + /moved)' });
+  if (servesMoved(as.tokenRedirect)) list.push({ path: movedPath(as.tokenPath), what: 'the redirected token endpoint (as.tokenPath + /moved)' });
   return list;
 }
 
@@ -51,7 +72,10 @@ export function mcpServerPaths(schedule: Schedule): ServedPath[] {
     { path: resourceMetadataPath(mcp.path), what: 'the protected resource metadata' },
   ];
   if (mcp.path !== '/') list.push({ path: PRM_ROOT_PATH, what: 'the root protected resource metadata' });
-  if (mcp.redirect !== null) list.push({ path: movedPath(mcp.path), what: 'the redirected MCP endpoint (mcp.path + /moved)' });
+  if (servesMoved(mcp.redirect)) {
+    list.push({ path: movedPath(mcp.path), what: 'the redirected MCP endpoint (mcp.path + /moved)' });
+    list.push({ path: resourceMetadataPath(movedPath(mcp.path)), what: 'the protected resource metadata of the redirected MCP endpoint' });
+  }
   return list;
 }
 

@@ -19,20 +19,27 @@ export interface ProofExpectations {
   /** jtis this server has already accepted (RFC 9449 §11.1 replay detection). */
   readonly seenJtis: Set<string>;
   readonly nonces: NonceBook;
+  /** RFC 9449 §5.1: when set, only these algorithms are accepted (`dpop_signing_alg_values_supported`). */
+  readonly algs?: readonly string[] | undefined;
 }
 
 /**
  * A server's verification of one proof, RFC 9449 §4.3 checks 1–12, in the
  * order a server would run them. Deliberately lenient where the RFC lets a
- * server be: a query in `htu` is ignored (§4.3 check 9) and algs outside the
- * advertised list are accepted, so that such client mistakes are reported by
- * the judges without derailing the rest of the run.
+ * server be: a query in `htu` is ignored (§4.3 check 9) and, unless the
+ * schedule enforces the list (`algs`), algs outside the advertised list are
+ * accepted, so that such client mistakes are reported by the judges without
+ * derailing the rest of the run.
  */
 export function verifyProof(proof: ProofObservation | null, expected: ProofExpectations): ProofVerdict {
   if (proof === null) return { kind: 'invalid', reason: 'missing DPoP proof' };
   const structural = proof.problems[0];
   if (structural !== undefined) return { kind: 'invalid', reason: structural };
   if (proof.claims === null) return { kind: 'invalid', reason: 'claims: not a JSON object' };
+  const alg = proof.header?.alg;
+  if (expected.algs !== undefined && (typeof alg !== 'string' || !expected.algs.includes(alg))) {
+    return { kind: 'invalid', reason: `alg ${String(alg)} is not in dpop_signing_alg_values_supported [${expected.algs.join(', ')}]` };
+  }
   const claimIssue = claimProblems(proof.claims, expected).find((p) => p.code !== 'htu-has-query-or-fragment');
   if (claimIssue) return { kind: 'invalid', reason: claimIssue.message };
   if (expected.accessToken !== undefined) {

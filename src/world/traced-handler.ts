@@ -72,15 +72,22 @@ export function traced(world: WorldContext, server: ServerRole, endpoint: Endpoi
       const value = result.response.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    world.recorder.finish(seq, world.now(), {
-      decision: result.decision,
-      status: result.response.status,
-      responseHeaders: headers,
-      error: result.error ?? null,
-      nonceDelivered: result.response.headers.get('dpop-nonce'),
-      issuedTokenId: result.issuedTokenId ?? null,
-      issuedSessionId: result.issuedSessionId ?? null,
-    });
+    const nonceDelivered = result.response.headers.get('dpop-nonce');
+    const book = server === 'as' ? world.asNonces : server === 'mcp' ? world.mcpNonces : null;
+    world.recorder.finish(
+      seq,
+      world.now(),
+      {
+        decision: result.decision,
+        status: result.response.status,
+        responseHeaders: headers,
+        error: result.error ?? null,
+        nonceDelivered,
+        issuedTokenId: result.issuedTokenId ?? null,
+        issuedSessionId: result.issuedSessionId ?? null,
+      },
+      nonceDelivered === null || book === null ? -1 : book.generationOf(nonceDelivered),
+    );
     applySeparateFields(c, result);
     return result.response;
   };
@@ -95,16 +102,17 @@ export function notFound(world: WorldContext, server: ServerRole) {
 }
 
 /**
- * A same-origin redirect in front of an endpoint (RFC 9110 §15.4.8 307,
- * §15.4.9 308: method and body are kept). Every request is answered with
- * `Location: <to>` plus the request's own query; nothing is judged here, so a
- * proof sent to this hop is neither checked nor consumed: only the endpoint
- * it leads to judges proofs (RFC 9449 §4.3).
+ * A redirect in front of an endpoint (RFC 9110 §15.4.8 307, §15.4.9 308:
+ * method and body are kept). Every request is answered with `Location: <to>`
+ * plus the request's own query, where `to` is a path on the same origin or an
+ * absolute URL on another one; nothing is judged here, so a proof sent to
+ * this hop is neither checked nor consumed: only the endpoint it leads to
+ * judges proofs (RFC 9449 §4.3).
  */
-export function redirector(world: WorldContext, server: ServerRole, endpoint: Endpoint, status: 307 | 308, to: string) {
+export function redirector(world: WorldContext, server: ServerRole, endpoint: Endpoint, status: 307 | 308, to: () => string) {
   return traced(world, server, endpoint, async (req) => {
     const q = req.facts.url.indexOf('?');
-    const location = q === -1 ? to : `${to}${req.facts.url.slice(q)}`;
+    const location = q === -1 ? to() : `${to()}${req.facts.url.slice(q)}`;
     return { decision: { kind: 'served' }, response: new Response(null, { status, headers: { location } }) };
   });
 }

@@ -7,6 +7,7 @@ import { createAuthServer } from './auth-server.ts';
 import { emptyUrls, newNonceBooks, type WorldContext } from './context.ts';
 import { inMemoryFetch } from './in-memory-fetch.ts';
 import { listen, type Listening } from './listen.ts';
+import { needsElsewhere } from './paths.ts';
 import { createServer } from './mcp-server.ts';
 import { McpSessions } from './mcp-sessions.ts';
 import { refusedOnSharedOrigin } from './refused.ts';
@@ -57,6 +58,13 @@ function sameOriginApp(world: WorldContext, sessions: McpSessions): Hono {
   return app;
 }
 
+/** The origin cross-origin redirects point to: every request is recorded and answered 404. */
+function elsewhereApp(world: WorldContext): Hono {
+  const app = new Hono();
+  app.notFound(notFound(world, 'elsewhere'));
+  return app;
+}
+
 /**
  * Starts the test authorization server and test MCP server on 127.0.0.1,
  * both recording into one trace: on two ephemeral ports, or with topology
@@ -75,9 +83,11 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
     tokenSigningKey: privateKey,
     delays: new ResponseDelays(schedule.responseDelays, options.releaseGate),
     urls: emptyUrls(),
+    revokedFamilies: new Set(),
   };
   const sessions = new McpSessions();
   const servers: Listening[] = [];
+  let elsewhere: Listening | undefined;
   try {
     if (schedule.topology === 'same-origin') {
       servers.push(
@@ -90,8 +100,12 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
       servers.push(await listen(createAuthServer(world), (reason) => recorder.refuse('as', world.now(), reason)));
       servers.push(await listen(createServer(world, sessions), (reason) => recorder.refuse('mcp', world.now(), reason)));
     }
+    // A cross-origin redirect points at a third origin, which serves nothing and records what arrives.
+    if (needsElsewhere(schedule)) {
+      elsewhere = await listen(elsewhereApp(world), (reason) => recorder.refuse('elsewhere', world.now(), reason));
+    }
   } catch (err) {
-    await Promise.allSettled(servers.map((s) => s.close()));
+    await Promise.allSettled([...servers, ...(elsewhere ? [elsewhere] : [])].map((s) => s.close()));
     throw err;
   }
   const as = servers[0]!;
@@ -99,16 +113,18 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
   const urls = world.urls;
   urls.asOrigin = as.origin;
   urls.mcpOrigin = mcp.origin;
+  urls.elsewhereOrigin = elsewhere?.origin ?? '';
   // RFC 8414 §2: the advertised token endpoint may carry a query (never part of htu, RFC 9449 §4.2).
   urls.tokenEndpoint = `${as.origin}${schedule.as.tokenPath}${schedule.as.tokenQuery === null ? '' : `?${schedule.as.tokenQuery}`}`;
   urls.mcpResource = `${mcp.origin}${schedule.mcp.path}`;
   urls.mcpUrl = schedule.mcp.query === null ? urls.mcpResource : `${urls.mcpResource}?${schedule.mcp.query}`;
-  recorder.setEndpoints({ asOrigin: as.origin, mcpOrigin: mcp.origin, tokenEndpoint: urls.tokenEndpoint, mcpUrl: urls.mcpUrl });
+  recorder.setEndpoints({ asOrigin: as.origin, mcpOrigin: mcp.origin, elsewhereOrigin: elsewhere?.origin ?? null, tokenEndpoint: urls.tokenEndpoint, mcpUrl: urls.mcpUrl });
+  const listeners = [...servers, ...(elsewhere ? [elsewhere] : [])];
   let closed = false;
   return {
     mcpUrl: urls.mcpUrl,
     asOrigin: urls.asOrigin,
-    fetch: inMemoryFetch(new Map(servers.map((s) => [s.origin, s.app]))),
+    fetch: inMemoryFetch(new Map(listeners.map((s) => [s.origin, s.app]))),
     trace: () => recorder.snapshot(),
     close: async () => {
       if (closed) return;
@@ -116,7 +132,7 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
       // A held-back response must not keep a closed world alive.
       world.delays.close();
       await sessions.close();
-      await Promise.allSettled(servers.map((s) => s.close()));
+      await Promise.allSettled(listeners.map((s) => s.close()));
     },
   };
 }

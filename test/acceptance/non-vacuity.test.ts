@@ -47,11 +47,12 @@ const BROKEN: Record<FaultName, { preset: PresetName; expect: Partial<Record<Che
   'iat-milliseconds': { preset: 'dpop', expect: { 'sep-1932-client-fresh-proof': 'FAILURE' } },
   'ignore-as-nonce': { preset: 'as-use-dpop-nonce', expect: { 'sep-1932-client-as-nonce': 'FAILURE' } },
   'ignore-rs-nonce': { preset: 'rs-use-dpop-nonce', expect: { 'sep-1932-client-rs-nonce': 'FAILURE' } },
-  'token-type-case-sensitive': { preset: 'token-type-lowercase', expect: { 'sep-1932-client-bound-token-used': 'FAILURE' } },
+  // Refusing a "dpop" token is a client that stops for no reason: the liveness finding names token_type.
+  'token-type-case-sensitive': { preset: 'token-type-lowercase', expect: { 'sep-1932-client-completes': 'FAILURE' } },
   'htu-with-query': { preset: 'mcp-url-query', expect: { 'sep-1932-client-htm-htu-match': 'FAILURE' } },
   'ath-hex': { preset: 'dpop', expect: { 'sep-1932-client-ath': 'FAILURE' } },
   'jti-counter': { preset: 'dpop', expect: { 'sep-1932-client-unique-jti': 'FAILURE' } },
-  'ignore-advertised-algs': { preset: 'algs-without-es256', expect: { 'sep-1932-client-advertised-alg': 'WARNING' } },
+  'ignore-advertised-algs': { preset: 'algs-without-es256', expect: { 'sep-1932-client-advertised-alg': 'FAILURE' } },
   'new-key-per-request': { preset: 'dpop', expect: { 'sep-1932-client-key-binding': 'FAILURE' } },
   'ignore-nonce-on-success': { preset: 'rs-nonce-rotation', expect: { 'sep-1932-client-newest-nonce': 'FAILURE' } },
   'swallow-invalid-proof': { preset: 'as-invalid-dpop-proof', expect: { 'sep-1932-client-invalid-proof-no-blind-retry': 'FAILURE' } },
@@ -63,6 +64,11 @@ const BROKEN: Record<FaultName, { preset: PresetName; expect: Partial<Record<Che
   'unbounded-nonce-retries': { preset: 'rs-endless-nonce', expect: { 'sep-1932-client-bounded-retries': 'FAILURE' }, maxRequests: 60 },
   'accept-unknown-token-type': { preset: 'token-type-unknown', expect: { 'sep-1932-client-unknown-token-type': 'FAILURE' } },
   'resend-after-transient': { preset: 'rs-transient-503', expect: { 'sep-1932-client-fresh-proof-on-retry': 'WARNING' } },
+  'bearer-token-despite-required': { preset: 'bearer-token-binding-required', expect: { 'sep-1932-client-bound-tokens-required': 'FAILURE' } },
+  'reuse-refresh-token': { preset: 'rs-invalid-token-twice', expect: { 'sep-1932-client-no-grant-reuse': 'FAILURE' } },
+  'follow-redirect-with-credentials': { preset: 'mcp-redirect-elsewhere', expect: { 'sep-1932-client-no-cross-origin-credentials': 'FAILURE' } },
+  'dpop-jkt-other-key': { preset: 'dpop', expect: { 'sep-1932-client-dpop-jkt': 'FAILURE' } },
+  'strip-token-padding': { preset: 'opaque-token-padded', expect: { 'sep-1932-client-bound-token-used': 'FAILURE' } },
 };
 
 describe('each broken client', () => {

@@ -58,11 +58,12 @@ describe('sep-1932-client-newest-nonce under overlapping requests', () => {
   it('fails a nonce the server never issued (mangled at a comma)', () => {
     const b = new TraceBuilder();
     withToken(b);
-    b.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, nonce: 'ab,cd', status: 401, error: 'use_dpop_nonce', key: 'k' });
+    const supplier = b.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, nonce: 'ab,cd', status: 401, error: 'use_dpop_nonce', key: 'k' });
     const bad = b.add({ at: 21, done: 30, token: 'AT1', proof: { jti: 'b', nonce: 'ab' }, key: 'k' });
     const r = newestNonce(b.input());
     expect(r.status).toBe('FAILURE');
-    expect(r.evidence).toEqual([bad]);
+    expect(r.message).toMatch(/mangled copy of the nonce "ab,cd"/);
+    expect(r.evidence).toEqual([supplier, bad]);
   });
 
   it("fails the other server's nonce on separate origins", () => {
@@ -101,30 +102,11 @@ describe('sep-1932-client-rs-nonce and as-nonce', () => {
     expect(r.evidence).toEqual([challenged, retry]);
   });
 
-  it('fails a client that never retries a challenged POST and then fails, but not a GET stream', () => {
-    const get = new TraceBuilder();
-    withToken(get);
-    get.add({ method: 'GET', at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, status: 401, error: 'use_dpop_nonce', nonce: 'N1' });
-    expect(rsNonce(get.input({ exitCode: 1 })).status).toBe('SUCCESS');
+  it('leaves a challenge that was never retried to sep-1932-client-completes', () => {
     const post = new TraceBuilder();
     withToken(post);
     post.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, status: 401, error: 'use_dpop_nonce', nonce: 'N1' });
-    expect(rsNonce(post.input({ exitCode: 1 })).status).toBe('FAILURE');
-    expect(rsNonce(post.input({ timedOut: true, exitCode: null })).status).toBe('FAILURE');
-  });
-
-  it('does not blame an unretried challenge the client abandoned on the way out', () => {
-    // The client finished (exit 0) while a background request was being challenged.
-    const done = new TraceBuilder();
-    withToken(done);
-    done.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, status: 401, error: 'use_dpop_nonce', nonce: 'N1' });
-    expect(rsNonce(done.input({ exitCode: 0 })).status).toBe('SUCCESS');
-    // The client failed, but something else went wrong too (invalid_token): the challenge is not to blame.
-    const other = new TraceBuilder();
-    withToken(other);
-    other.add({ at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, status: 401, error: 'use_dpop_nonce', nonce: 'N1', key: 'x' });
-    other.add({ at: 11, done: 21, token: 'AT1', proof: { jti: 'b' }, status: 401, error: 'invalid_token', key: 'y' });
-    expect(rsNonce(other.input({ exitCode: 1 })).status).toBe('SUCCESS');
+    expect(rsNonce(post.input({ exitCode: 1 })).status).toBe('SUCCESS');
   });
 
   it('lets a client give up after it retried once (bounded retries)', () => {

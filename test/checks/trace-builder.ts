@@ -10,6 +10,8 @@ import { DEFAULT_JUDGE_OPTIONS, type JudgeInput, type JudgeOptions } from '../..
  */
 export const AS = 'http://127.0.0.1:1000';
 export const MCP = 'http://127.0.0.1:2000';
+/** With `sameOrigin`, both servers listen here (topology same-origin). */
+export const SHARED = 'http://127.0.0.1:3000';
 export const KEY = 'jkt-of-client-key';
 const T0 = 1_800_000_000_000;
 
@@ -42,18 +44,42 @@ export interface Step {
   challenge?: string;
   grant?: TraceEntry['grant'];
   decision?: TraceEntry['decision'];
+  /** Issuance order of `nonce` at its server; by default the order of first delivery. */
+  generation?: number;
+  /** Endpoint other than the token or MCP endpoint (metadata, registration, …). */
+  endpoint?: TraceEntry['endpoint'];
+  /** Full request URL; defaults to the endpoint's URL. */
+  url?: string;
+  responseHeaders?: Record<string, string>;
+  /** The refresh token issued with `issuesToken`. */
+  issuesRefresh?: string;
+}
+
+export interface TraceBuilderOptions {
+  /** Both servers on one origin (RFC 6454), as with topology same-origin. */
+  readonly sameOrigin?: boolean;
 }
 
 export class TraceBuilder {
   private readonly entries: TraceEntry[] = [];
   private readonly tokens: IssuedToken[] = [];
-  constructor(private readonly tokenType = 'DPoP') {}
+  private readonly generations = new Map<number, number>();
+  private readonly as: string;
+  private readonly mcp: string;
+  constructor(
+    private readonly tokenType = 'DPoP',
+    options: TraceBuilderOptions = {},
+  ) {
+    this.as = options.sameOrigin ? SHARED : AS;
+    this.mcp = options.sameOrigin ? SHARED : MCP;
+  }
 
   add(step: Step): number {
     const seq = this.entries.length;
     const server = step.server ?? 'mcp';
     const method = step.method ?? 'POST';
-    const url = server === 'as' ? `${AS}/token` : `${MCP}/mcp`;
+    const endpoint = step.endpoint ?? (server === 'as' ? 'token' : 'mcp');
+    const url = step.url ?? (server === 'as' ? `${this.as}/token` : `${this.mcp}/mcp`);
     const token = step.token;
     const proof: ProofObservation | null =
       step.proof === null || step.proof === undefined
@@ -76,13 +102,14 @@ export class TraceBuilder {
           };
     const issued = step.issuesToken;
     if (issued !== undefined) {
-      this.tokens.push({ id: `t${this.tokens.length}`, accessToken: issued, tokenType: this.tokenType, jkt: KEY, refreshToken: null, seq, grantType: 'authorization_code', expiresAt: T0 + 3_600_000 });
+      const bound = this.tokenType.toLowerCase() !== 'bearer';
+      this.tokens.push({ id: `t${this.tokens.length}`, accessToken: issued, tokenType: this.tokenType, jkt: bound ? KEY : null, refreshToken: step.issuesRefresh ?? null, seq, grantType: 'authorization_code', expiresAt: T0 + 3_600_000, family: 'f0' });
     }
     const tokenId = token === undefined ? null : (this.tokens.find((t) => t.accessToken === token)?.id ?? null);
     this.entries.push({
       seq,
       server,
-      endpoint: server === 'as' ? 'token' : 'mcp',
+      endpoint,
       receivedAt: T0 + step.at,
       respondedAt: T0 + step.done,
       method,
@@ -91,23 +118,32 @@ export class TraceBuilder {
       proof,
       authorization: token === undefined ? { kind: 'none' } : { kind: 'credentials', scheme: step.scheme ?? 'DPoP', token, tokenId },
       sessionId: step.session ?? null,
-      rpc: [],
-      grant: step.grant ?? (server === 'as' ? { type: 'authorization_code', code: 'c', refreshToken: null } : null),
+      // An MCP POST carries one JSON-RPC request whose id follows the retry key, as a real client's retry does.
+      rpc: endpoint === 'mcp' && method === 'POST' ? [{ method: 'tools/list', id: step.key ?? `k${seq}` }] : [],
+      grant: step.grant ?? (endpoint === 'token' ? { type: 'authorization_code', code: 'c', refreshToken: null } : null),
       retryKey: `${server} ${method} ${step.key ?? `k${seq}`}`,
       decision: step.decision ?? { kind: 'scheduled', index: 0, action: 'ok' },
       status: step.status ?? 200,
-      responseHeaders: step.challenge ? { 'www-authenticate': step.challenge } : {},
+      responseHeaders: { ...(step.challenge ? { 'www-authenticate': step.challenge } : {}), ...step.responseHeaders },
       error: step.error ?? null,
       nonceDelivered: step.nonce ?? null,
       issuedTokenId: issued !== undefined ? this.tokens[this.tokens.length - 1]!.id : null,
       issuedSessionId: step.issuesSession ?? null,
     });
+    if (step.generation !== undefined) this.generations.set(seq, step.generation);
     return seq;
   }
 
   trace(): Trace {
-    const nonces = this.entries.filter((e) => e.nonceDelivered !== null).map((e) => ({ server: e.server, value: e.nonceDelivered!, seq: e.seq }));
-    return { asOrigin: AS, mcpOrigin: MCP, tokenEndpoint: `${AS}/token`, mcpUrl: `${MCP}/mcp`, entries: this.entries, tokens: this.tokens, nonces, refused: [], capped: false };
+    const firstSeen = new Map<string, number>();
+    const nonces = this.entries
+      .filter((e) => e.nonceDelivered !== null)
+      .map((e) => {
+        const key = `${e.server} ${e.nonceDelivered}`;
+        if (!firstSeen.has(key)) firstSeen.set(key, [...firstSeen.keys()].filter((k) => k.startsWith(`${e.server} `)).length);
+        return { server: e.server, value: e.nonceDelivered!, seq: e.seq, generation: this.generations.get(e.seq) ?? firstSeen.get(key)! };
+      });
+    return { asOrigin: this.as, mcpOrigin: this.mcp, elsewhereOrigin: null, tokenEndpoint: `${this.as}/token`, mcpUrl: `${this.mcp}/mcp`, entries: this.entries, tokens: this.tokens, nonces, refused: [], capped: false };
   }
 
   input(outcome: Partial<ClientOutcome> = {}, options: Partial<JudgeOptions> = {}): JudgeInput {

@@ -19,6 +19,9 @@ const afterFirst = (requests: RecordedRequest[], error: string): RecordedRequest
   return i === -1 ? [] : requests.slice(i + 1);
 };
 
+/** `dpop_jkt` of the authorization request (RFC 9449 §10). */
+const dpopJktOf = (r: RecordedRequest | undefined): string | null => (r === undefined ? null : new URL(r.path, 'http://x').searchParams.get('dpop_jkt'));
+
 const CASES: Record<FaultName, FaultCase> = {
   'token-proof-typ-jwt': {
     world: {},
@@ -102,6 +105,33 @@ const CASES: Record<FaultName, FaultCase> = {
       const [first, second] = world.mcpAuthenticated;
       return first?.status === 429 && second !== undefined && second.dpop === first.dpop;
     },
+  },
+  'bearer-token-despite-required': {
+    world: { tokenType: 'Bearer', boundTokensRequired: true },
+    shows: ({ world }) => world.mcpAuthenticated.some((r) => r.authorization?.startsWith('Bearer ') === true && r.dpop === null),
+  },
+  'reuse-refresh-token': {
+    world: { refreshTokens: true, mcpActions: { post: [{ kind: 'ok' }, { kind: 'invalid-token' }, { kind: 'ok' }, { kind: 'invalid-token' }] } },
+    shows: ({ world }) => {
+      const refreshed = world.at('token').filter((r) => r.form?.['grant_type'] === 'refresh_token').map((r) => r.form?.['refresh_token']);
+      return refreshed.length >= 2 && refreshed[1] === refreshed[0];
+    },
+  },
+  'follow-redirect-with-credentials': {
+    world: { redirectFirstMcpPost: true, redirectToOtherOrigin: true },
+    shows: ({ world }) => world.requests.some((r) => world.elsewhere.endsWith(r.host) && r.authorization !== null && r.dpop !== null),
+  },
+  'dpop-jkt-other-key': {
+    world: {},
+    shows: ({ world }) => {
+      const named = dpopJktOf(world.at('authorize')[0]);
+      const exchange = world.at('token').find((r) => r.form?.['grant_type'] === 'authorization_code');
+      return named !== null && exchange?.jkt !== undefined && exchange.jkt !== named;
+    },
+  },
+  'strip-token-padding': {
+    world: { paddedTokens: true },
+    shows: ({ world }) => world.mcpAuthenticated.some((r) => /^DPoP at-[0-9a-f-]+$/.test(r.authorization ?? '')),
   },
 };
 

@@ -74,9 +74,11 @@ describe('fuzz', () => {
   });
 
   it('counts WARNINGs only with failOn: warning', async () => {
+    // Under --profile rfc9449 an unadvertised algorithm is a WARNING (RFC 9449 §5.1), not a FAILURE.
     const algs = scheduleWith({ as: { algs: ['PS256'] } });
-    const lax = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-advertised-algs']), runs: 1, seed: 3, examples: [algs] });
-    const strict = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-advertised-algs']), runs: 1, seed: 3, examples: [algs], failOn: 'warning', maxShrinkRuns: 3 });
+    const judge = { profile: 'rfc9449' } as const;
+    const lax = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-advertised-algs']), runs: 1, seed: 3, examples: [algs], judge });
+    const strict = await fuzz({ ...base, workers: 1, target: target(() => ['ignore-advertised-algs']), runs: 1, seed: 3, examples: [algs], judge, failOn: 'warning', maxShrinkRuns: 3 });
     expect(lax.failures).toEqual([]);
     expect(strict.failures[0]?.checkIds).toEqual(['sep-1932-client-advertised-alg']);
   });

@@ -1,5 +1,5 @@
 /**
- * `as.accessTokens`: opaque access tokens `${stem}${n}${"=" × padding}` that
+ * `as.accessTokens`: opaque access tokens `${stem}${salt}${n}${"=" × padding}` (salt drawn per world) that
  * use every b64token character (RFC 6750 §2.1). Their binding (RFC 9449
  * §6.2) is only known to the servers, so the MCP server looks the token up
  * and accepts it only byte for byte.
@@ -11,19 +11,31 @@ import { lastEntry, start } from './support/world-harness.ts';
 const STEM = 'Az09-._~+/';
 
 describe('opaque access tokens', () => {
-  it.each([0, 1, 2] as const)('padding %i: the token is stem, counter and padding, recorded with its binding', async (padding) => {
+  it.each([0, 1, 2] as const)('padding %i: the token is stem, a part drawn per world, counter and padding, recorded with its binding', async (padding) => {
     const { w } = await start({ as: { accessTokens: { kind: 'opaque', stem: STEM, padding } } });
     const key = await createTestKey();
     const first = await obtainToken(w, key);
     const second = await obtainToken(w, key);
-    expect(first.accessToken).toBe(`${STEM}0${'='.repeat(padding)}`);
-    expect(second.accessToken).toBe(`${STEM}1${'='.repeat(padding)}`);
+    const salt = first.accessToken.slice(STEM.length, STEM.length + 8);
+    expect(salt).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    expect(first.accessToken).toBe(`${STEM}${salt}0${'='.repeat(padding)}`);
+    expect(second.accessToken).toBe(`${STEM}${salt}1${'='.repeat(padding)}`);
     // RFC 6750 §2.1 b64token.
     expect(first.accessToken).toMatch(/^[A-Za-z0-9\-._~+/]+=*$/);
     expect(w.trace().tokens).toEqual([
       expect.objectContaining({ id: 't0', accessToken: first.accessToken, jkt: key.jkt, tokenType: 'DPoP' }),
       expect.objectContaining({ id: 't1', accessToken: second.accessToken, jkt: key.jkt }),
     ]);
+  });
+
+  it('never repeats across worlds: a token cached from an earlier run is unknown to the next one', async () => {
+    const schedule = { as: { accessTokens: { kind: 'opaque', stem: STEM, padding: 1 } } } as const;
+    const { w: one } = await start(schedule);
+    const earlier = (await obtainToken(one, await createTestKey())).accessToken;
+    await one.close();
+    const { w: two } = await start(schedule);
+    const later = (await obtainToken(two, await createTestKey())).accessToken;
+    expect(later).not.toBe(earlier);
   });
 
   it('is accepted byte for byte with a proof whose ath hashes it (RFC 9449 §7)', async () => {

@@ -105,11 +105,12 @@ describe('requests without credentials (RFC 6750 §3, RFC 9728 §5.1)', () => {
     expect(w.trace().entries.at(-1)).toMatchObject({ endpoint: 'prm', decision: { kind: 'served' } });
   });
 
-  it('the resource is the MCP URL without its query (RFC 9728 §3)', async () => {
+  it('the resource is the MCP URL with its query, as the client was given it (RFC 9728 §3.1, §3.3)', async () => {
     const { w } = await start({ mcp: { query: 'tenant=a' } });
     const params = challengeParams(wwwAuthenticate(await mcpRequest(w, { token: null, key: null })));
+    expect(params.resource_metadata).toBe(`${new URL(w.mcpUrl).origin}/.well-known/oauth-protected-resource/mcp?tenant=a`);
     const meta = (await (await fetch(params.resource_metadata!)).json()) as Record<string, unknown>;
-    expect(meta.resource).toBe(mcpHtu(w));
+    expect(meta.resource).toBe(w.mcpUrl);
     expect(w.mcpUrl).toBe(`${mcpHtu(w)}?tenant=a`);
   });
 
@@ -170,13 +171,40 @@ describe('tokens the server refuses (RFC 9449 §7.1, §7.2; RFC 6750 §3.1)', ()
     expect(lastMcpEntry(r.w).decision).toEqual({ kind: 'rejected', error: 'invalid_token', reason: 'access token expired' });
   });
 
-  it('an unbound (Bearer) token is accepted with the Bearer scheme and no proof', async () => {
-    const { w } = await start({ as: { tokenType: 'Bearer' } });
+  it('an unbound (Bearer) token is accepted with the Bearer scheme and no proof where binding is not required', async () => {
+    const { w } = await start({ as: { tokenType: 'Bearer' }, mcp: { boundTokensRequired: false } });
     const { accessToken } = await obtainToken(w, await createTestKey());
     const res = await mcpRequest(w, { token: accessToken, key: null, scheme: 'Bearer' });
     expect(res.status).toBe(200);
     await res.body?.cancel();
     expect(lastMcpEntry(w).decision).toEqual({ kind: 'scheduled', index: 0, action: 'ok' });
+  });
+
+  it.each([
+    ['Bearer', null],
+    ['DPoP', 'proof'],
+  ] as const)('where bound tokens are required, an unbound token is refused with the %s scheme (RFC 9728 §2, RFC 9449 §5.2)', async (scheme, proof) => {
+    const { w } = await start({ as: { tokenType: 'Bearer' }, mcp: { boundTokensRequired: true } });
+    const key = await createTestKey();
+    const { accessToken } = await obtainToken(w, key);
+    const res = await mcpRequest(w, { token: accessToken, key: proof === null ? null : key, scheme });
+    expectDpopError(res, 401, 'invalid_token');
+    expect(lastMcpEntry(w).decision).toMatchObject({ kind: 'rejected', error: 'invalid_token', reason: expect.stringMatching(/requires DPoP-bound access tokens/) });
+  });
+
+  it('a Bearer-only resource takes a DPoP-bound token presented as Bearer (RFC 9449 §7.2); others refuse it', async () => {
+    const bearerOnly = await start({ mcp: { challenge: 'Bearer', boundTokensRequired: null } });
+    const key = await createTestKey();
+    const { accessToken } = await obtainToken(bearerOnly.w, key);
+    const res = await mcpRequest(bearerOnly.w, { token: accessToken, key: null, scheme: 'Bearer' });
+    expect(res.status).toBe(200);
+    await res.body?.cancel();
+    await bearerOnly.w.close();
+    const both = await start({ mcp: { challenge: 'DPoP+Bearer', boundTokensRequired: false } });
+    const token = (await obtainToken(both.w, key)).accessToken;
+    const refused = await mcpRequest(both.w, { token, key: null, scheme: 'Bearer' });
+    expect(refused.status).toBe(401);
+    expect(lastMcpEntry(both.w).decision).toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/DPoP-bound access token presented with the Bearer scheme/) });
   });
 });
 
@@ -325,7 +353,7 @@ describe('nonces (RFC 9449 §9, §8.2, §11.3)', () => {
     expect(await readRpc(res)).toMatchObject({ id: 1, result: expect.any(Object) });
     const entry = lastMcpEntry(r.w);
     expect(entry).toMatchObject({ decision: { kind: 'scheduled', index: 0, action: 'ok-new-nonce' }, nonceDelivered: 'rs-new', issuedSessionId: sessionId });
-    expect(r.w.trace().nonces).toEqual([{ server: 'mcp', value: 'rs-new', seq: entry.seq }]);
+    expect(r.w.trace().nonces).toEqual([{ server: 'mcp', value: 'rs-new', seq: entry.seq, generation: 0 }]);
 
     const next = await mcpRequest(r.w, { token: r.token, key: r.key, sessionId, body: { jsonrpc: '2.0', id: 2, method: 'ping' } });
     expectDpopError(next, 401, 'use_dpop_nonce');

@@ -123,7 +123,7 @@ describe('MCP endpoint redirect (mcp.redirect)', () => {
     return { w, schedule, key, token: accessToken };
   }
 
-  it.each([307, 308] as const)('%i: redirects every request to /moved with the query; the metadata keeps the advertised resource', async (status) => {
+  it.each([307, 308] as const)('%i: redirects every request to /moved with the query; the metadata there names /moved', async (status) => {
     const r = await ready(status);
     const hop = await postMcp(r.w.mcpUrl, null, null);
     expect(hop.status).toBe(status);
@@ -134,9 +134,10 @@ describe('MCP endpoint redirect (mcp.redirect)', () => {
     const unauthenticated = await postMcp(moved, null, null);
     expect(unauthenticated.status).toBe(401);
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(unauthenticated.headers.get('www-authenticate') ?? '')?.[1];
-    expect(metadataUrl).toBe(`${new URL(r.w.mcpUrl).origin}/.well-known/oauth-protected-resource/mcp`);
+    // RFC 9728 §3.3: the metadata names the URL the challenged request went to.
+    expect(metadataUrl).toBe(`${new URL(r.w.mcpUrl).origin}/.well-known/oauth-protected-resource/mcp/moved?tenant=a`);
     const prm = (await (await fetch(metadataUrl!)).json()) as { resource: unknown };
-    expect(prm.resource).toBe(htu(r.w.mcpUrl));
+    expect(prm.resource).toBe(moved);
 
     const ok = await postMcp(moved, r.token, await buildProof(r.key, { htm: 'POST', htu: htu(moved), accessToken: r.token }));
     expect(ok.status).toBe(200);

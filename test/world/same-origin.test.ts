@@ -73,8 +73,8 @@ describe('same-origin topology', () => {
     expect(ok.status).toBe(200);
     await ok.body?.cancel();
     expect(w.trace().nonces).toEqual([
-      { server: 'as', value: 'as-0', seq: 3 },
-      { server: 'mcp', value: 'rs-0', seq: 5 },
+      { server: 'as', value: 'as-0', seq: 3, generation: 0 },
+      { server: 'mcp', value: 'rs-0', seq: 5, generation: 0 },
     ]);
   });
 });

@@ -5,12 +5,22 @@ import { nonceClaim, previousAttempts } from './trace-queries.ts';
  * Which responses a client had provably received before it built a request.
  * Arrival times alone prove nothing under concurrency (a request can be built
  * before an earlier response is read), so only these links count:
- *  - the request retries an earlier attempt that had been answered;
  *  - it carries something only a response could have given it: an access
- *    token, a refresh token, an MCP session id, or a nonce value.
+ *    token, a refresh token, an MCP session id, or a nonce value;
+ *  - it resends a JSON-RPC message (same body) to the MCP endpoint whose
+ *    earlier attempt had been answered: a JSON-RPC request names itself by
+ *    its id and an MCP client sends each message once, so the same body
+ *    again is a retry after the answer. Other identical requests (token
+ *    requests, GET streams) may be concurrent twins that merely arrived
+ *    after the answer, so arriving later links nothing.
  * The relation is closed transitively. (RFC 9449 §8.2 and §9 "next request"
  * rules are judged only along it, so overlapping requests never misfire.)
  */
+/** An MCP POST carrying JSON-RPC messages: its body names one logical message. */
+function identifiesItsRequest(entry: TraceEntry): boolean {
+  return entry.endpoint === 'mcp' && entry.method === 'POST' && entry.rpc.length > 0;
+}
+
 export function causalPasts(trace: Trace): Map<number, ReadonlySet<number>> {
   const prev = previousAttempts(trace);
   const bySeq = new Map(trace.entries.map((e) => [e.seq, e]));
@@ -27,7 +37,7 @@ export function causalPasts(trace: Trace): Map<number, ReadonlySet<number>> {
   const direct = (e: TraceEntry): number[] => {
     const links: number[] = [];
     const before = prev.get(e.seq);
-    if (before) links.push(before.seq);
+    if (before && identifiesItsRequest(e)) links.push(before.seq);
     if (e.authorization.kind === 'credentials') {
       const issuer = tokenIssuer.get(e.authorization.token);
       if (issuer !== undefined) links.push(issuer);

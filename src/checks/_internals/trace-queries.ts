@@ -1,4 +1,4 @@
-import type { IssuedToken, NonceIssue, ServerRole, Trace, TraceEntry } from '../../trace/types.ts';
+import type { IssuedToken, Trace, TraceEntry } from '../../trace/types.ts';
 import type { CheckResult, CheckStatus } from '../types.ts';
 import type { CheckId } from '../registry.ts';
 
@@ -90,16 +90,6 @@ export function transientRetries(trace: Trace, prev = previousAttempts(trace)): 
   const out = new Set<number>();
   for (const [seq, before] of prev) if (before.endpoint !== 'token' && isTransientStatus(before.status)) out.add(seq);
   return out;
-}
-
-/** Nonce deliveries by one server, in order. */
-export function deliveriesBy(trace: Trace, server: ServerRole): NonceIssue[] {
-  return trace.nonces.filter((n) => n.server === server);
-}
-
-/** The OAuth error code of a response. */
-export function errorOf(entry: TraceEntry): string | null {
-  return entry.error;
 }
 
 export function describe(entry: TraceEntry): string {

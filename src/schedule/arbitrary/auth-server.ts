@@ -22,16 +22,27 @@ const ALG_LISTS: readonly (readonly string[])[] = [
   ['RS256', 'PS256'],
 ];
 
-/** A redirect in front of an endpoint: rare, because it changes every request after it. */
+/**
+ * A redirect in front of an endpoint: rare, because it changes every request
+ * after it; same-origin (a conformant client may follow it with a new proof
+ * per hop) or, rarer, to another origin (where credentials must not follow).
+ */
 export function redirect(): fc.Arbitrary<Redirect> {
-  return towardsFirst<Redirect>(weighted(8, null), weighted(1, 307), weighted(1, 308));
+  return towardsFirst<Redirect>(
+    weighted(18, null),
+    weighted(2, 307),
+    weighted(2, 308),
+    weighted(1, { status: 307, crossOrigin: true }),
+    weighted(1, { status: 308, crossOrigin: true }),
+  );
 }
 
 /**
  * The authorization server's behaviour: nonce challenges and rotations at
  * the token endpoint (RFC 9449 §8), `token_type` spellings (RFC 6749 §5.1,
- * §7.1), advertised algs (RFC 9449 §5.1), the token endpoint's URL shape and
- * redirects, token shapes, lifetimes that force a refresh, refresh tokens.
+ * §7.1), advertised algs (RFC 9449 §5.1) and whether they are enforced, the
+ * token endpoint's URL shape and redirects, token shapes, lifetimes that
+ * force a refresh, refresh tokens.
  */
 export function authServer(constraints: AuthServerConstraints = {}): fc.Arbitrary<AuthServerSchedule> {
   const base = BASE_SCHEDULE.as;
@@ -49,5 +60,7 @@ export function authServer(constraints: AuthServerConstraints = {}): fc.Arbitrar
     // Short lifetimes make a client refresh (RFC 6749 §6), possibly while requests are in flight.
     tokenLifetime: towardsFirst(weighted(6, base.tokenLifetime), weighted(1, 60), weighted(1, 1)),
     refreshTokens: towardsFirst(weighted(4, base.refreshTokens), weighted(1, !base.refreshTokens)),
+    // RFC 9449 §5.1: a server may refuse proofs signed with an algorithm it did not advertise.
+    enforceAlgs: towardsFirst(weighted(4, base.enforceAlgs), weighted(1, !base.enforceAlgs)),
   });
 }

@@ -6,7 +6,8 @@ import { towardsFirst, weighted } from './_internals/weighted.ts';
 /**
  * One accepted MCP request: serve it, rotate the nonce on the success
  * (RFC 9449 §8.2, §9), challenge for a nonce (§9), reject the token
- * (RFC 6750 §3.1) or fail transiently (RFC 9110 §15.5.30, §15.6.4).
+ * (RFC 6750 §3.1), fail transiently (RFC 9110 §15.5.30, §15.6.4) or
+ * redirect it to another origin (where no credential may follow).
  */
 export function mcpAction(): fc.Arbitrary<McpAction> {
   return towardsFirst<McpAction>(
@@ -20,6 +21,7 @@ export function mcpAction(): fc.Arbitrary<McpAction> {
         .record({ status: fc.constantFrom(503 as const, 429 as const), retryAfter: fc.option(fc.constantFrom(0, 1), { nil: undefined }) })
         .map(({ status, retryAfter }): McpAction => (retryAfter === undefined ? { kind: 'transient', status } : { kind: 'transient', status, retryAfter })),
     },
+    { weight: 1, arbitrary: fc.constantFrom(307 as const, 308 as const).map((status): McpAction => ({ kind: 'redirect-elsewhere', status })) },
   );
 }
 

@@ -27,17 +27,21 @@ const QUERIES = ['a=1', 'x=%7E&y=2', 'session=A%2FB&flag', 'q'];
  */
 export function mcpServer(constraints: McpServerConstraints = {}): fc.Arbitrary<McpServerSchedule> {
   const base = BASE_SCHEDULE.mcp;
-  return fc.record({
-    path: towardsFirst(weighted(5, base.path), { weight: 3, arbitrary: fc.constantFrom(...PATHS) }),
-    query: towardsFirst<string | null>(weighted(5, base.query), { weight: 2, arbitrary: fc.constantFrom(...QUERIES) }),
-    initialNonce: towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }),
-    post: fc.array(mcpAction(), { maxLength: constraints.maxPostActions ?? 10 }),
-    get: fc.array(mcpAction(), { maxLength: 3 }),
-    delete: fc.array(mcpAction(), { maxLength: 2 }),
-    then: mcpThen(),
-    challenge: towardsFirst<ChallengeSchemes>(weighted(6, base.challenge), weighted(3, 'DPoP+Bearer'), weighted(1, 'Bearer')),
-    challengeFormat: challengeFormat(),
-    boundTokensRequired: towardsFirst<boolean | null>(weighted(4, base.boundTokensRequired), weighted(1, false), weighted(1, null)),
-    redirect: redirect(),
-  });
+  return fc
+    .record({
+      path: towardsFirst(weighted(5, base.path), { weight: 3, arbitrary: fc.constantFrom(...PATHS) }),
+      query: towardsFirst<string | null>(weighted(5, base.query), { weight: 2, arbitrary: fc.constantFrom(...QUERIES) }),
+      initialNonce: towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }),
+      post: fc.array(mcpAction(), { maxLength: constraints.maxPostActions ?? 10 }),
+      get: fc.array(mcpAction(), { maxLength: 3 }),
+      delete: fc.array(mcpAction(), { maxLength: 2 }),
+      then: mcpThen(),
+      challenge: towardsFirst<ChallengeSchemes>(weighted(6, base.challenge), weighted(3, 'DPoP+Bearer'), weighted(1, 'Bearer')),
+      challengeFormat: challengeFormat(),
+      boundTokensRequired: towardsFirst<boolean | null>(weighted(4, base.boundTokensRequired), weighted(1, false), weighted(1, null)),
+      redirect: redirect(),
+    })
+    // RFC 9449 §7.2: a resource that challenges with Bearer only takes bound tokens as bearer
+    // tokens, so it never requires DPoP-bound tokens; the generator keeps the world coherent.
+    .map((s): McpServerSchedule => (s.challenge === 'Bearer' && s.boundTokensRequired === true ? { ...s, boundTokensRequired: null } : s));
 }

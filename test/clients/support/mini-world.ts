@@ -34,12 +34,23 @@ export interface MiniWorldOptions {
   readonly redirectFirstMcpPost?: boolean;
   /** Answer the first otherwise accepted MCP request with this method with 401 invalid_dpop_proof. */
   readonly invalidProofOn?: 'POST' | 'GET' | 'DELETE';
+  /** `dpop_bound_access_tokens_required` in the resource metadata (RFC 9728 §2); absent when undefined. */
+  readonly boundTokensRequired?: boolean;
+  /** Access tokens end in "==" (RFC 6750 §2.1 b64token padding). */
+  readonly paddedTokens?: boolean;
+  /**
+   * With `redirectFirstMcpPost`: send it to a second listener of this world,
+   * on another port — another origin (RFC 6454).
+   */
+  readonly redirectToOtherOrigin?: boolean;
 }
 
 export interface RecordedRequest {
   readonly seq: number;
   readonly endpoint: 'prm' | 'as-metadata' | 'register' | 'authorize' | 'token' | 'mcp' | 'other';
   readonly method: string;
+  /** The Host header the request came with. */
+  readonly host: string;
   readonly path: string;
   readonly authorization: string | null;
   readonly dpop: string | null;
@@ -85,7 +96,10 @@ export class MiniWorld {
   readonly asNoncesIssued: string[] = [];
   readonly mcpNoncesIssued: string[] = [];
   private readonly http: HttpServer;
+  /** A second listener with the same handler: another origin. */
+  private readonly other: HttpServer;
   private origin = '';
+  private otherOrigin = '';
   private readonly tokenActions: TokenAction[];
   private readonly mcpActions: { post: McpAction[]; get: McpAction[]; delete: McpAction[] };
   private readonly codes = new Set<string>();
@@ -101,23 +115,34 @@ export class MiniWorld {
       get: [...(options.mcpActions?.get ?? [])],
       delete: [...(options.mcpActions?.delete ?? [])],
     };
-    this.http = createServer((req, res) => {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500).end(String(error));
       });
-    });
+    };
+    this.http = createServer(handler);
+    this.other = createServer(handler);
   }
 
   async start(): Promise<this> {
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
     this.origin = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.other.listen(0, '127.0.0.1', resolve));
+    this.otherOrigin = `http://127.0.0.1:${(this.other.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
     for (const transport of this.sessions.values()) await transport.close().catch(() => {});
-    this.http.closeAllConnections();
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    for (const server of [this.http, this.other]) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** The origin of the second listener (see `redirectToOtherOrigin`). */
+  get elsewhere(): string {
+    return this.otherOrigin;
   }
 
   get mcpUrl(): string {
@@ -182,6 +207,7 @@ export class MiniWorld {
       seq: this.requests.length,
       endpoint,
       method,
+      host: req.headers.host ?? '',
       path: `${path}${url.search}`,
       authorization: req.headers.authorization ?? null,
       dpop,
@@ -204,7 +230,12 @@ export class MiniWorld {
 
     switch (endpoint) {
       case 'prm':
-        return send(200, {}, { resource: this.mcpUrl, authorization_servers: [this.origin] });
+        // RFC 9728 §3.3: the metadata names the resource it was fetched for (path and query).
+        return send(200, {}, {
+          resource: `${this.origin}${path.slice('/.well-known/oauth-protected-resource'.length)}${url.search}`,
+          authorization_servers: [this.origin],
+          ...(this.options.boundTokensRequired !== undefined ? { dpop_bound_access_tokens_required: this.options.boundTokensRequired } : {}),
+        });
       case 'as-metadata':
         return send(200, {}, {
           issuer: this.origin,
@@ -285,7 +316,7 @@ export class MiniWorld {
     // Only a token response uses up the code (RFC 6749 §4.1.2: single use).
     this.codes.delete(form['code'] ?? '');
     const issued: IssuedToken = {
-      accessToken: `at-${randomUUID()}`,
+      accessToken: `at-${randomUUID()}${this.options.paddedTokens === true ? '==' : ''}`,
       jkt: record.jkt ?? '',
       refreshToken: this.options.refreshTokens === true ? `rt-${randomUUID()}` : null,
     };
@@ -303,8 +334,8 @@ export class MiniWorld {
     });
   }
 
-  private challenge(params: string): string {
-    const dpop = `DPoP algs="ES256 EdDSA", resource_metadata="${this.origin}/.well-known/oauth-protected-resource/mcp"${params}`;
+  private challenge(url: URL, params: string): string {
+    const dpop = `DPoP algs="ES256 EdDSA", resource_metadata="${this.origin}/.well-known/oauth-protected-resource${url.pathname}${url.search}"${params}`;
     return this.options.challengePrefix !== undefined ? `${this.options.challengePrefix}, ${dpop}` : dpop;
   }
 
@@ -318,13 +349,19 @@ export class MiniWorld {
   ): Promise<void> {
     const reject = (error: string, headers: Record<string, string> = {}): void => {
       record.error = error;
-      send(401, { 'WWW-Authenticate': this.challenge(`, error="${error}"`), ...headers }, { error });
+      send(401, { 'WWW-Authenticate': this.challenge(url, `, error="${error}"`), ...headers }, { error });
     };
     if (record.authorization === null) {
-      return send(401, { 'WWW-Authenticate': this.challenge('') });
+      return send(401, { 'WWW-Authenticate': this.challenge(url, '') });
     }
     const [scheme, accessToken] = record.authorization.split(' ');
     const token = this.tokens.find((t) => t.accessToken === accessToken);
+    if (token !== undefined && scheme?.toLowerCase() === 'bearer' && this.options.tokenType?.toLowerCase() === 'bearer' && this.options.boundTokensRequired !== true) {
+      // RFC 6750: an unbound token where binding is not required is a bearer token.
+      record.status = 200;
+      await this.serveMcp(req, res, parsed);
+      return;
+    }
     if (scheme?.toLowerCase() !== 'dpop' || token === undefined) return reject('invalid_token');
     const problem = await this.checkProof(record, `${this.origin}${url.pathname}`);
     if (problem !== null || record.proofClaims?.['ath'] !== athOf(token.accessToken) || record.jkt !== token.jkt) {
@@ -342,7 +379,8 @@ export class MiniWorld {
     }
     if (this.options.redirectFirstMcpPost === true && !this.redirectedMcp && record.method === 'POST') {
       this.redirectedMcp = true;
-      return send(307, { location: `${this.origin}/mcp-moved` });
+      const origin = this.options.redirectToOtherOrigin === true ? this.otherOrigin : this.origin;
+      return send(307, { location: `${origin}/mcp-moved` });
     }
     const list = record.method === 'POST' ? this.mcpActions.post : record.method === 'GET' ? this.mcpActions.get : this.mcpActions.delete;
     const action = list.shift() ?? { kind: 'ok' };
