@@ -17,15 +17,20 @@ function evidenceText(result: CheckResult): string {
   return result.evidence.length === 0 ? '' : ` (trace ${result.evidence.map((seq) => `#${seq}`).join(', ')})`;
 }
 
+/** The results that made the run a counterexample: FAILUREs, and WARNINGs under `--fail-on warning`. */
+function counted(result: CheckResult): boolean {
+  return result.status === 'FAILURE' || result.status === 'WARNING';
+}
+
 /** One sentence per failed check: its catalogue name and what the judge found. */
 function whatBroke(failure: FailureReport): string {
   return failure.checkIds
     .map((id) => {
       const def = definitionOf(id);
       const label = def ? `**${def.name}** (${inlineCode(id)}, ${def.level})` : `**${markdownText(id)}** (not in the catalogue)`;
-      const found = failure.results.filter((r) => r.id === id && r.status === 'FAILURE');
+      const found = failure.results.filter((r) => r.id === id && counted(r));
       if (found.length === 0) return `- ${label}: failed (no result message was recorded).`;
-      return found.map((r) => `- ${label}: ${markdownText(r.message)}${evidenceText(r)}`).join('\n');
+      return found.map((r) => `- ${label}${r.status === 'WARNING' ? ' — WARNING' : ''}: ${markdownText(r.message)}${evidenceText(r)}`).join('\n');
     })
     .join('\n');
 }
@@ -57,7 +62,7 @@ function minimalSchedule(failure: FailureReport): string {
 function diagram(failure: FailureReport): string {
   const checksBySeq = new Map<number, string[]>();
   for (const result of failure.results) {
-    if (result.status !== 'FAILURE') continue;
+    if (!counted(result)) continue;
     for (const seq of result.evidence) checksBySeq.set(seq, [...(checksBySeq.get(seq) ?? []), result.id]);
   }
   const trace = failure.trace;

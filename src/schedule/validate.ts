@@ -61,45 +61,59 @@ const mcpAction = z.discriminatedUnion('kind', [
 
 const actions = <T extends z.ZodType>(item: T) => z.array(item).max(200);
 
+// Every field defaults to BASE_SCHEDULE, so a schedule can be written as its difference from
+// the default (as reports show it) and files written before a field existed stay valid.
+const list = <T>(value: readonly T[]) => () => [...value];
 const scheduleSchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(1).default(1),
   topology: z.enum(['separate-origins', 'same-origin']).default(base.topology),
-  as: z.strictObject({
-    algs: z.array(z.string().min(1).max(20)).min(1).max(20),
-    tokenType,
-    tokenPath: path,
-    tokenQuery: query.nullable().default(base.as.tokenQuery),
-    tokenRedirect: redirect.default(base.as.tokenRedirect),
-    accessTokens: accessTokens.default(() => ({ ...base.as.accessTokens })),
-    initialNonce: nonce.nullable(),
-    tokenRequests: actions(tokenAction),
-    then: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('ok') }),
-      z.strictObject({ kind: z.literal('invalid-dpop-proof') }),
-      z.strictObject({ kind: z.literal('use-dpop-nonce'), noncePrefix: nonce }),
-    ]),
-    tokenLifetime: z.int().min(1).max(86_400),
-    refreshTokens: z.boolean(),
-    enforceAlgs: z.boolean().default(base.as.enforceAlgs),
-  }),
-  mcp: z.strictObject({
-    path,
-    query: query.nullable(),
-    initialNonce: nonce.nullable(),
-    post: actions(mcpAction),
-    get: actions(mcpAction),
-    delete: actions(mcpAction),
-    then: z.discriminatedUnion('kind', [
-      z.strictObject({ kind: z.literal('ok') }),
-      z.strictObject({ kind: z.literal('invalid-token') }),
-      z.strictObject({ kind: z.literal('use-dpop-nonce'), noncePrefix: nonce }),
-    ]),
-    challenge: z.enum(['DPoP', 'DPoP+Bearer', 'Bearer']),
-    challengeFormat: challengeFormat.default(() => ({ ...DEFAULT_CHALLENGE_FORMAT })),
-    boundTokensRequired: z.boolean().nullable().default(base.mcp.boundTokensRequired),
-    redirect: redirect.default(base.mcp.redirect),
-  }),
-  plan: z.array(z.array(z.enum(['tools/list', 'tools/call', 'ping', 'resources/list', 'prompts/list'])).min(1).max(10)).max(50),
+  as: z
+    .strictObject({
+      algs: z.array(z.string().min(1).max(20)).min(1).max(20).default(list(base.as.algs)),
+      tokenType: tokenType.default(base.as.tokenType),
+      tokenPath: path.default(base.as.tokenPath),
+      tokenQuery: query.nullable().default(base.as.tokenQuery),
+      tokenRedirect: redirect.default(base.as.tokenRedirect),
+      accessTokens: accessTokens.default(() => ({ ...base.as.accessTokens })),
+      initialNonce: nonce.nullable().default(base.as.initialNonce),
+      tokenRequests: actions(tokenAction).default(list(base.as.tokenRequests)),
+      then: z
+        .discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('ok') }),
+          z.strictObject({ kind: z.literal('invalid-dpop-proof') }),
+          z.strictObject({ kind: z.literal('use-dpop-nonce'), noncePrefix: nonce }),
+        ])
+        .default(() => ({ ...base.as.then })),
+      tokenLifetime: z.int().min(1).max(86_400).default(base.as.tokenLifetime),
+      refreshTokens: z.boolean().default(base.as.refreshTokens),
+      enforceAlgs: z.boolean().default(base.as.enforceAlgs),
+    })
+    .default(() => structuredClone(base.as) as never),
+  mcp: z
+    .strictObject({
+      path: path.default(base.mcp.path),
+      query: query.nullable().default(base.mcp.query),
+      initialNonce: nonce.nullable().default(base.mcp.initialNonce),
+      post: actions(mcpAction).default(list(base.mcp.post)),
+      get: actions(mcpAction).default(list(base.mcp.get)),
+      delete: actions(mcpAction).default(list(base.mcp.delete)),
+      then: z
+        .discriminatedUnion('kind', [
+          z.strictObject({ kind: z.literal('ok') }),
+          z.strictObject({ kind: z.literal('invalid-token') }),
+          z.strictObject({ kind: z.literal('use-dpop-nonce'), noncePrefix: nonce }),
+        ])
+        .default(() => ({ ...base.mcp.then })),
+      challenge: z.enum(['DPoP', 'DPoP+Bearer', 'Bearer']).default(base.mcp.challenge),
+      challengeFormat: challengeFormat.default(() => ({ ...DEFAULT_CHALLENGE_FORMAT })),
+      boundTokensRequired: z.boolean().nullable().default(base.mcp.boundTokensRequired),
+      redirect: redirect.default(base.mcp.redirect),
+    })
+    .default(() => structuredClone(base.mcp) as never),
+  plan: z
+    .array(z.array(z.enum(['tools/list', 'tools/call', 'ping', 'resources/list', 'prompts/list'])).min(1).max(10))
+    .max(50)
+    .default(() => base.plan.map((step) => [...step])),
   responseDelays: z
     .array(z.int('must be whole milliseconds').min(0, 'must be 0 to 2000 ms').max(2000, 'must be 0 to 2000 ms'))
     .max(200, 'at most 200 delays')
@@ -120,10 +134,10 @@ function namedNonces(s: Schedule): string[] {
 }
 
 /**
- * Validates a schedule read from JSON. Fields a schedule written before they
- * existed lacks (topology, token endpoint query and redirect, access token
- * format, challenge format, the resource metadata flag, the MCP redirect,
- * response delays) take their BASE_SCHEDULE values. Nonces must be distinct
+ * Validates a schedule read from JSON. Every field left out takes its
+ * BASE_SCHEDULE value, so `{"as": {"tokenType": "Bearer"}}` is a whole
+ * schedule (a report's "difference from the default" can be replayed as it
+ * is), and files written before a field existed stay valid. Nonces must be distinct
  * across the whole schedule: the judges tell which server issued a nonce, and
  * when, by its value. The paths each listener serves must be distinct.
  */

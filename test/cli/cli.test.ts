@@ -44,7 +44,7 @@ describe('usage errors exit 2 with a clear message and no stack trace', () => {
 
   it('rejects an invalid schedule, naming the field', async () => {
     const file = path.join(dir, 'invalid.json');
-    await writeFile(file, JSON.stringify({ version: 1, as: {}, mcp: {}, plan: [] }));
+    await writeFile(file, JSON.stringify({ version: 1, as: { algs: [] }, mcp: {}, plan: [] }));
     const r = await cli(['check', '--command', 'true', '--schedule', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/as\.algs/);

@@ -50,7 +50,7 @@ describe('corpus store', () => {
   it.each([
     ['not JSON', '{"format": ', /corpus file .*broken\.json is not valid JSON/],
     ['not an entry', '{"hello": 1}', /corpus file .*broken\.json is not a corpus entry/],
-    ['a bad schedule', JSON.stringify({ ...entry(['x']), schedule: { version: 1 } }), /corpus file .*broken\.json: invalid schedule/],
+    ['a bad schedule', JSON.stringify({ ...entry(['x']), schedule: { version: 2 } }), /corpus file .*broken\.json: invalid schedule/],
     ['a failure without checks', JSON.stringify(entry([])), /must name the checks/],
   ])('names a corrupt file (%s)', async (_what, text, message) => {
     await writeFile(path.join(dir, 'broken.json'), text);

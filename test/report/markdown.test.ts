@@ -50,6 +50,22 @@ describe('renderReportMarkdown', () => {
     expect(md).toContain('- **DpopAuthScheme:** Pick the Authorization scheme from the token_type');
   });
 
+  it('says what broke for a WARNING that counted (--fail-on warning), and highlights its evidence', () => {
+    const warned = renderReportMarkdown(
+      report({
+        failures: [
+          failure({
+            checkIds: ['sep-1932-client-newest-nonce'],
+            results: [{ id: 'sep-1932-client-newest-nonce', status: 'WARNING', message: "#2 POST mcp carried the other server's nonce.", evidence: [1, 2] }],
+          }),
+        ],
+      }),
+    );
+    expect(warned).toContain('- **DpopNewestNonce** (`sep-1932-client-newest-nonce`, MUST) — WARNING: \\#2 POST mcp carried the other server\'s nonce. (trace #1, #2)');
+    expect(warned).not.toContain('no result message was recorded');
+    expect(mermaidBlocks(warned)[0]).toContain('rect rgb(255, 230, 230)');
+  });
+
   it('shows the minimal schedule as the difference from the default, the full schedules collapsed', () => {
     expect(md).toContain('Only the fields that differ from the default schedule:\n\n```json\n' + JSON.stringify({ mcp: { post: [{ kind: 'use-dpop-nonce', nonce: 'rs-n1' }] } }, null, 2) + '\n```');
     expect(md).toContain('<details>\n<summary>Full shrunk schedule</summary>\n\n```json\n{\n  "version": 1,');

@@ -151,8 +151,18 @@ describe('loadScheduleFile', () => {
     await writeFile(broken, '{ nope');
     await expect(loadScheduleFile(broken)).rejects.toThrow(/broken\.json is not valid JSON/);
     const invalid = path.join(dir, 'invalid.json');
-    await writeFile(invalid, JSON.stringify({ version: 1 }));
-    await expect(loadScheduleFile(invalid)).rejects.toThrow(/invalid\.json: invalid schedule/);
+    await writeFile(invalid, JSON.stringify({ version: 1, as: { tokenLifetime: 0 } }));
+    await expect(loadScheduleFile(invalid)).rejects.toThrow(/invalid\.json: invalid schedule[\s\S]*as\.tokenLifetime/);
+  });
+
+  it('reads a schedule written as its difference from the default', async () => {
+    const file = path.join(dir, 'partial.json');
+    const partial = { as: { tokenType: 'Bearer' }, mcp: { post: [{ kind: 'use-dpop-nonce', nonce: 'a|0' }], boundTokensRequired: false }, plan: [['tools/list']] };
+    await writeFile(file, JSON.stringify(partial));
+    expect(await loadScheduleFile(file)).toEqual(
+      scheduleWith({ as: { tokenType: 'Bearer' }, mcp: { post: [{ kind: 'use-dpop-nonce', nonce: 'a|0' }], boundTokensRequired: false }, plan: [['tools/list']] }),
+    );
+    expect(parseSchedule({})).toEqual(BASE_SCHEDULE);
   });
 
   it('reads a schedule stored inside a report or corpus file', async () => {
