@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import { formatPolicy, profileFor } from '../src/clients/policy.ts';
 import { policyArbitrary } from '../src/clients/policy-arbitrary.ts';
 import { TokenCache } from '../src/clients/token-cache.ts';
+import { loadCorpus } from '../src/corpus/store.ts';
 import type { FuzzReport } from '../src/report/types.ts';
 import { writeReport } from '../src/report/write.ts';
 import { fuzz } from '../src/runner/fuzz.ts';
@@ -17,6 +18,8 @@ const runs = fuzzRuns(96, 6000);
 const runsPerPolicy = FUZZING ? 60 : 12;
 const seed = fuzzSeed(9449);
 const policies = fc.sample(policyArbitrary(), { seed, numRuns: Math.max(1, Math.ceil(runs / runsPerPolicy)) });
+/** The schedules every conformant client must survive, tried first under every policy. */
+const handPicked = (await loadCorpus('corpus/hand-picked')).map((c) => c.entry.schedule);
 
 /**
  * Zero false positives over the whole space of conformant clients: the
@@ -27,7 +30,7 @@ const policies = fc.sample(policyArbitrary(), { seed, numRuns: Math.max(1, Math.
  * check under generated schedules, judged with the profile its choices are
  * legal under.
  */
-it(`the reference client passes every MUST check whatever legal choices it makes (${policies.length} policies × ${runsPerPolicy} schedules, seed ${seed})`, { timeout: 24 * 60 * 60_000 }, async () => {
+it(`the reference client passes every MUST check whatever legal choices it makes (${policies.length} policies × (${handPicked.length} hand-picked + ${runsPerPolicy} generated schedules), seed ${seed})`, { timeout: 24 * 60 * 60_000 }, async () => {
   const found: string[] = [];
   let done = 0;
   for (const [i, policy] of policies.entries()) {
@@ -50,6 +53,7 @@ it(`the reference client passes every MUST check whatever legal choices it makes
       clientName: target.kind === 'function' ? target.name : 'reference',
       runs: runsPerPolicy,
       seed: seed + i,
+      examples: handPicked,
       workers: 2,
       timeoutMs: 20_000,
       judge: { profile: profileFor(policy) },
@@ -61,5 +65,5 @@ it(`the reference client passes every MUST check whatever legal choices it makes
     }
   }
   expect(found).toEqual([]);
-  expect(done).toBe(policies.length * runsPerPolicy);
+  expect(done).toBe(policies.length * (runsPerPolicy + handPicked.length));
 });
