@@ -1,6 +1,6 @@
 import { accessTokenHash } from '../../src/dpop/ath.ts';
 import { BASE_SCHEDULE } from '../../src/schedule/defaults.ts';
-import type { ClientOutcome, IssuedToken, ProofObservation, Trace, TraceEntry } from '../../src/trace/types.ts';
+import type { ClientOutcome, IssuedToken, ProofObservation, ServerRole, Trace, TraceEntry } from '../../src/trace/types.ts';
 import { DEFAULT_JUDGE_OPTIONS, type JudgeInput, type JudgeOptions } from '../../src/checks/types.ts';
 
 /**
@@ -27,7 +27,7 @@ export interface ProofSpec {
 }
 
 export interface Step {
-  server?: 'as' | 'mcp';
+  server?: ServerRole;
   method?: string;
   at: number;
   done: number;

@@ -10,6 +10,7 @@ import { boundTokenUsed } from '../../src/checks/bound-token-used.ts';
 import { dpopAuthScheme } from '../../src/checks/dpop-auth-scheme.ts';
 import { judge } from '../../src/checks/judge.ts';
 import { newestNonce } from '../../src/checks/newest-nonce.ts';
+import { noGrantReuse } from '../../src/checks/no-grant-reuse.ts';
 import { rsNonce } from '../../src/checks/rs-nonce.ts';
 import { tokenRequestProof } from '../../src/checks/token-request-proof.ts';
 import { DEFAULT_JUDGE_OPTIONS, type CheckResult, type JudgeOptions } from '../../src/checks/types.ts';
@@ -195,15 +196,18 @@ describe('concurrent twins are not retries', () => {
   // Two refreshes with the same refresh token, both sent before either answer
   // arrived. The second arrives just after the first's challenge was answered:
   // arrival after an answer is not causality.
-  it('does not take the twin for the nonce retry of the first', () => {
+  it('does not take the twin for the nonce retry of the first; the parallel refresh is what is named', () => {
     const b = new TraceBuilder();
-    withToken(b);
+    b.add({ server: 'as', at: 0, done: 1, proof: { jti: 'code' }, issuesToken: 'AT1', issuesRefresh: 'RT1' });
     const refresh = { type: 'refresh_token', code: null, refreshToken: 'RT1' };
     b.add({ server: 'as', at: 10, done: 20, proof: { jti: 'ra' }, grant: refresh, key: 'refresh', status: 400, error: 'use_dpop_nonce', nonce: 'N1' });
     b.add({ server: 'as', at: 21, done: 30, proof: { jti: 'rb' }, grant: refresh, key: 'refresh', status: 400, error: 'use_dpop_nonce', nonce: 'N1' });
-    b.add({ server: 'as', at: 31, done: 35, proof: { jti: 'ra2', nonce: 'N1' }, grant: refresh, key: 'refresh', issuesToken: 'AT2' });
+    b.add({ server: 'as', at: 31, done: 35, proof: { jti: 'ra2', nonce: 'N1' }, grant: refresh, key: 'refresh', issuesToken: 'AT2', issuesRefresh: 'RT2' });
     b.add({ server: 'as', at: 36, done: 40, proof: { jti: 'rb2', nonce: 'N1' }, grant: refresh, key: 'refresh', status: 400, error: 'invalid_grant' });
     expect(asNonce(b.input()).status).not.toBe('FAILURE');
+    const reuse = noGrantReuse(b.input());
+    expect(reuse.status).toBe('FAILURE');
+    expect(reuse.message).toMatch(/refresh token that #3 POST token had already rotated/);
   });
 });
 

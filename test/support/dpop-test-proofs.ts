@@ -117,7 +117,7 @@ export interface AuthorizedClient {
  * RFC 8414 discovery → RFC 7591 registration → RFC 6749 §4.1 authorization
  * request with PKCE S256 (RFC 7636); the code is read from the 302 Location.
  */
-export async function authorize(world: WorldUrls): Promise<AuthorizedClient> {
+export async function authorize(world: WorldUrls, options: { dpopJkt?: string } = {}): Promise<AuthorizedClient> {
   const meta = await discover(world);
   const redirectUri = 'http://127.0.0.1/callback';
   const reg = await fetch(String(meta.registration_endpoint), {
@@ -136,6 +136,8 @@ export async function authorize(world: WorldUrls): Promise<AuthorizedClient> {
     code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     code_challenge_method: 'S256',
     state: 'st',
+    // RFC 9449 §10: bind the code to a key thumbprint.
+    ...(options.dpopJkt !== undefined ? { dpop_jkt: options.dpopJkt } : {}),
   }).toString();
   const auth = await fetch(url, { redirect: 'manual' });
   const code = new URL(auth.headers.get('location') ?? 'http://invalid/').searchParams.get('code');
