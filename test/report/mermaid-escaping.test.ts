@@ -88,3 +88,19 @@ describe('mermaid escaping', () => {
     expect(lines.slice(rect).findIndex((l) => l.trim() === 'end')).toBe(4);
   });
 });
+
+describe('the third origin in a diagram', () => {
+  it('gets its own participant only when a request went there, and stays valid Mermaid', () => {
+    const b = new TraceBuilder('DPoP');
+    withToken(b, 'AT1');
+    b.add({ at: 2, done: 3, proof: { jti: 'a' }, token: 'AT1', status: 307, responseHeaders: { location: 'http://127.0.0.1:4000/mcp' } });
+    b.add({ server: 'elsewhere', endpoint: 'other', at: 4, done: 5, proof: { jti: 'b' }, token: 'AT1', status: 404, url: 'http://127.0.0.1:4000/mcp' });
+    const diagram = sequenceDiagram(b.trace(), new Set([2]));
+    expect(diagram).toContain('participant OtherOrigin as Another origin');
+    expect(diagram).toMatch(/Client->>OtherOrigin: /);
+    expect(syntaxViolations(diagram)).toEqual([]);
+    const plain = new TraceBuilder('DPoP');
+    withToken(plain, 'AT1');
+    expect(sequenceDiagram(plain.trace(), new Set())).not.toContain('OtherOrigin');
+  });
+});

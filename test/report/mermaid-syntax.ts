@@ -9,9 +9,10 @@ const SHAPES: readonly RegExp[] = [
   /^ {4}participant Client$/,
   /^ {4}participant AuthServer as Authorization server$/,
   /^ {4}participant McpServer as MCP server$/,
-  new RegExp(`^(?: {4}| {8})Client->>(?:AuthServer|McpServer): ${LABEL}$`),
-  new RegExp(`^(?: {4}| {8})(?:AuthServer|McpServer)-->>Client: ${LABEL}$`),
-  new RegExp(`^(?: {4}| {8})Note over Client,(?:AuthServer|McpServer): ${LABEL}$`),
+  /^ {4}participant OtherOrigin as Another origin$/,
+  new RegExp(`^(?: {4}| {8})Client->>(?:AuthServer|McpServer|OtherOrigin): ${LABEL}$`),
+  new RegExp(`^(?: {4}| {8})(?:AuthServer|McpServer|OtherOrigin)-->>Client: ${LABEL}$`),
+  new RegExp(`^(?: {4}| {8})Note over Client,(?:AuthServer|McpServer|OtherOrigin): ${LABEL}$`),
   /^ {4}rect rgb\(255, 230, 230\)$/,
   /^ {4}end$/,
 ];
