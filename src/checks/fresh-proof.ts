@@ -1,4 +1,4 @@
-import { proofProblems } from './token-request-proof.ts';
+import { proofProblems, spellingWarning } from './token-request-proof.ts';
 import { jtiClaim, mcpRequests, presentedToken, isDpopTokenType, schemeOf, transientRetries, verdict } from './_internals/trace-queries.ts';
 import { bearerTolerated } from './_internals/profile.ts';
 import type { CheckFn } from './types.ts';
@@ -36,5 +36,7 @@ export const freshProof: CheckFn = ({ trace, options }) => {
   if (first) {
     return verdict(id, 'FAILURE', `${bad.length} of ${requests.length} MCP request(s) lacked a fresh, well-formed proof; #${first.seq}: ${first.problem}.`, bad.map((b) => b.seq));
   }
+  const spelling = spellingWarning(requests);
+  if (spelling) return verdict(id, 'WARNING', spelling.message, spelling.evidence);
   return verdict(id, 'SUCCESS', `All ${requests.length} MCP request(s) carried a fresh, well-formed proof.`, requests.map((e) => e.seq));
 };

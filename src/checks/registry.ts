@@ -44,7 +44,7 @@ export const CHECKS = [
     name: 'DpopTokenRequestProof',
     level: 'MUST',
     description:
-      'Every token request (every grant, refresh included) carries exactly one well-formed DPoP proof: typ dpop+jwt, an asymmetric alg, a public jwk only, a valid signature, htm POST, htu the token endpoint, jti and iat.',
+      'Every token request (every grant, refresh included) carries exactly one well-formed DPoP proof: typ dpop+jwt, an asymmetric alg, a public jwk only, a valid signature, htm POST, htu the token endpoint, jti and iat. A typ RFC 7515 §4.1.9 makes equivalent (application/dpop+jwt, other letter case) is a WARNING: legal, but refused by servers that compare bytes.',
     why: 'Without a valid proof on the token request the authorization server cannot bind the token to the client key, so the token is a bearer token (RFC 9449 §5).',
     fix: 'Build a proof for every POST to the token endpoint, including refreshes, with htu set to the token endpoint URL without query.',
     specReferences: [rfc9449('5', 'section-5'), rfc9449('4.2', 'section-4.2'), rfc9449('4.3', 'section-4.3'), SEP_1932],
@@ -63,7 +63,7 @@ export const CHECKS = [
     name: 'DpopFreshProof',
     level: 'MUST',
     description:
-      'Every MCP request that carries the access token also carries exactly one well-formed DPoP proof with jti, htm, htu and a current iat, never a replay of an earlier proof.',
+      'Every MCP request that carries the access token also carries exactly one well-formed DPoP proof with jti, htm, htu and a current iat, never a replay of an earlier proof (an equivalent typ spelling is a WARNING, as in token-request-proof).',
     why: 'The resource server checks a new proof on each request (RFC 9449 §4.3, §7); a missing, malformed, stale or replayed proof is rejected.',
     fix: 'Create a new proof per HTTP request, right before sending it, with iat in seconds since the epoch.',
     specReferences: [rfc9449('4.2', 'section-4.2'), rfc9449('4.3', 'section-4.3'), rfc9449('7', 'section-7'), SEP_1932],

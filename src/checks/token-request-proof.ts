@@ -24,6 +24,17 @@ export function proofProblems(entry: TraceEntry, options: JudgeOptions, ignore: 
   return problems;
 }
 
+/**
+ * A WARNING for legal proof spellings strict servers refuse (`ProofObservation.notes`),
+ * or null when the proofs of `requests` have none.
+ */
+export function spellingWarning(requests: readonly TraceEntry[]): { message: string; evidence: number[] } | null {
+  const noted = requests.filter((e) => (e.proof?.notes?.length ?? 0) > 0);
+  const first = noted[0];
+  if (!first) return null;
+  return { message: `${noted.length} proof(s) are valid but spelled so that strict servers refuse them; #${first.seq}: ${first.proof!.notes!.join('; ')}.`, evidence: noted.map((e) => e.seq) };
+}
+
 /** RFC 9449 §5: every token request proves possession of the key, for every grant. */
 export const tokenRequestProof: CheckFn = ({ trace, options }) => {
   const id = 'sep-1932-client-token-request-proof';
@@ -43,5 +54,7 @@ export const tokenRequestProof: CheckFn = ({ trace, options }) => {
       bad.map((b) => b.e.seq),
     );
   }
+  const spelling = spellingWarning(requests);
+  if (spelling) return verdict(id, 'WARNING', spelling.message, spelling.evidence);
   return verdict(id, 'SUCCESS', `All ${requests.length} token request(s) carried a valid DPoP proof.`, requests.map((e) => e.seq));
 };

@@ -53,19 +53,20 @@ function decodeJsonPart(part: string): unknown {
   }
 }
 
-/** RFC 9449 §4.2 / §11.5, §4.3 check 4. */
-function typProblems(header: ProofHeader): string[] {
-  if (!Object.hasOwn(header, 'typ')) return [`typ: missing, expected ${DPOP_TYP}`];
+/**
+ * RFC 9449 §4.2 / §11.5, §4.3 check 4. RFC 7515 §4.1.9 makes `typ` a media
+ * type (case-insensitive, `application/` optional), so `application/dpop+jwt`
+ * or `DPoP+JWT` name the same type: legal, and accepted, but a note, since
+ * servers that compare bytes refuse them.
+ */
+function typFindings(header: ProofHeader): { problems: string[]; notes: string[] } {
+  if (!Object.hasOwn(header, 'typ')) return { problems: [`typ: missing, expected ${DPOP_TYP}`], notes: [] };
   const typ = header.typ;
-  if (typ === DPOP_TYP) return [];
-  // RFC 7515 §4.1.9 would treat these as the same media type, but RFC 9449
-  // §4.2 and §4.3 check 4 require the value `dpop+jwt` itself, and strict
-  // servers compare bytes; so they are reported, with a note that says why.
-  const equivalent =
-    typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === DPOP_TYP
-      ? ' (same media type per RFC 7515 §4.1.9, but RFC 9449 requires exactly dpop+jwt)'
-      : '';
-  return [`typ: expected ${DPOP_TYP}, got ${show(typ)}${equivalent}`];
+  if (typ === DPOP_TYP) return { problems: [], notes: [] };
+  if (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === DPOP_TYP) {
+    return { problems: [], notes: [`typ ${show(typ)} is ${DPOP_TYP} per RFC 7515 §4.1.9, but servers that compare bytes refuse it; send exactly ${DPOP_TYP}`] };
+  }
+  return { problems: [`typ: expected ${DPOP_TYP}, got ${show(typ)}`], notes: [] };
 }
 
 /** RFC 9449 §4.2 / §11.6, §4.3 check 5: null when `alg` is acceptable. */
@@ -126,7 +127,8 @@ async function inspectValue(count: number, value: string, problems: string[]): P
   }
   const header: ProofHeader = headerValue;
 
-  problems.push(...typProblems(header));
+  const typ = typFindings(header);
+  problems.push(...typ.problems);
   const badAlg = algProblem(header);
   if (badAlg !== null) problems.push(badAlg);
   const jwk = await inspectJwk(header);
@@ -151,7 +153,7 @@ async function inspectValue(count: number, value: string, problems: string[]): P
   const claims: ProofClaims | null = isJsonObject(payloadValue) ? payloadValue : null;
   if (claims === null) problems.push('claims: payload is not a JSON object');
 
-  return { count, raw, header, claims, signatureValid, jkt: jwk.jkt, problems };
+  return { count, raw, header, claims, signatureValid, jkt: jwk.jkt, problems, ...(typ.notes.length > 0 ? { notes: typ.notes } : {}) };
 }
 
 /**

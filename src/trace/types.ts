@@ -60,6 +60,12 @@ export interface ProofObservation {
   readonly jkt: string | null;
   /** Structural problems found, human readable; empty when the proof is well-formed. */
   readonly problems: readonly string[];
+  /**
+   * Legal spellings a strict server may still refuse (e.g. `typ`
+   * `application/dpop+jwt`, the same media type per RFC 7515 §4.1.9): an
+   * interoperability WARNING, never a reason to reject the proof.
+   */
+  readonly notes?: readonly string[];
 }
 
 /** The `Authorization` header as presented. */

@@ -166,3 +166,21 @@ describe('sep-1932-client-advertised-alg severity', () => {
     expect(advertisedAlg({ ...b.input({}, { profile: 'rfc9449' }), schedule: scheduleWith({}) }).status).toBe('FAILURE');
   });
 });
+
+describe('legal proof spellings strict servers refuse (RFC 7515 §4.1.9 typ)', () => {
+  it('are a WARNING in token-request-proof and fresh-proof, never a FAILURE', async () => {
+    const { tokenRequestProof } = await import('../../src/checks/token-request-proof.ts');
+    const { freshProof } = await import('../../src/checks/fresh-proof.ts');
+    const b = new TraceBuilder();
+    withToken(b);
+    b.add({ at: 10, done: 11, token: 'AT1', proof: { jti: 'a' } });
+    const trace = b.trace();
+    const note = 'typ application/dpop+jwt is dpop+jwt per RFC 7515 §4.1.9, but servers that compare bytes refuse it; send exactly dpop+jwt';
+    const noted = { ...trace, entries: trace.entries.map((e) => (e.proof ? { ...e, proof: { ...e.proof, notes: [note] } } : e)) };
+    const input = { ...b.input(), trace: noted };
+    expect(tokenRequestProof(input)).toMatchObject({ status: 'WARNING', evidence: [0] });
+    expect(freshProof(input)).toMatchObject({ status: 'WARNING', evidence: [1] });
+    expect(freshProof(input).message).toContain(note);
+    expect(tokenRequestProof(b.input()).status).toBe('SUCCESS');
+  });
+});

@@ -295,6 +295,18 @@ describe('proofs the token endpoint rejects (RFC 9449 §4.3)', () => {
   });
 });
 
+describe('legal proof spellings (RFC 7515 §4.1.9)', () => {
+  it.each(['application/dpop+jwt', 'DPoP+JWT'])('typ %s names the dpop+jwt media type: accepted, and only noted', async (typ) => {
+    const w = await start();
+    const key = await createTestKey();
+    const reply = await redeem(await authorize(w), key, { overrides: { header: { typ } } });
+    expect(reply.status).toBe(200);
+    const entry = lastTokenEntry(w);
+    expect(entry.proof?.problems).toEqual([]);
+    expect(entry.proof?.notes).toEqual([expect.stringContaining('RFC 7515 §4.1.9')]);
+  });
+});
+
 describe('requests that are not acceptable token requests (RFC 6749 §3.2, §5.2)', () => {
   it('a JSON body → 400 invalid_request', async () => {
     const w = await start();
