@@ -37,17 +37,16 @@ export const noGrantReuse: CheckFn = ({ trace }) => {
       return kind === 'code' || trace.tokens.find((t) => t.id === e.issuedTokenId)?.refreshToken != null;
     });
     if (!spender) continue;
-    for (const other of uses) {
-      if (other === spender) continue;
-      const earlierAttempt = other.status !== 0 && other.respondedAt <= spender.receivedAt;
-      if (earlierAttempt) continue;
-      const parallel = other.receivedAt < spender.respondedAt;
-      const what = kind === 'code' ? 'authorization code' : 'refresh token';
-      const message = parallel
-        ? `${describe(other)} and ${describe(spender)} used one ${what} in parallel${kind === 'refresh' ? ' (concurrent refreshes)' : ''}`
-        : `${describe(other)} presented the ${what} that ${describe(spender)} had already ${kind === 'code' ? 'redeemed' : 'rotated'}`;
-      reuses.push({ seq: [spender.seq, other.seq], message });
-    }
+    const reused = uses.filter((other) => other !== spender && !(other.status !== 0 && other.respondedAt <= spender.receivedAt));
+    const other = reused[0];
+    if (!other) continue;
+    const what = kind === 'code' ? 'authorization code' : 'refresh token';
+    const parallel = other.receivedAt < spender.respondedAt;
+    const message = parallel
+      ? `${describe(other)} and ${describe(spender)} used one ${what} in parallel${kind === 'refresh' ? ' (concurrent refreshes)' : ''}`
+      : `${describe(other)} presented the ${what} that ${describe(spender)} had already ${kind === 'code' ? 'redeemed' : 'rotated'}`;
+    const all = reused.length > 1 ? `; ${reused.length + 1} token requests used it (${[spender, ...reused].map((e) => `#${e.seq}`).join(', ')})` : '';
+    reuses.push({ seq: [spender.seq, ...reused.map((e) => e.seq)], message: `${message}${all}` });
   }
   const first = reuses[0];
   if (first) return verdict(id, 'FAILURE', `${first.message}${reuses.length > 1 ? ` (and ${reuses.length - 1} more)` : ''}.`, reuses.flatMap((r) => r.seq));
