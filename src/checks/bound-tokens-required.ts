@@ -11,7 +11,7 @@ import type { CheckFn } from './types.ts';
  * 200 from the protected resource metadata endpoint answered before the
  * request).
  */
-export const boundTokensRequired: CheckFn = ({ trace, schedule }) => {
+export const boundTokensRequired: CheckFn = ({ trace, schedule, options }) => {
   const id = 'sep-1932-client-bound-tokens-required';
   if (schedule.mcp.boundTokensRequired !== true) return verdict(id, 'SKIPPED', 'The resource metadata did not require DPoP-bound tokens.');
   const metadata = trace.entries.filter((e) => e.endpoint === 'prm' && e.status === 200);
@@ -25,10 +25,13 @@ export const boundTokensRequired: CheckFn = ({ trace, schedule }) => {
   if (first) {
     const token = presentedToken(trace, first)!;
     const how = schemeOf(first)?.toLowerCase() === 'dpop' && first.proof !== null ? 'with a DPoP proof, but it is not DPoP-bound' : `as a bearer token (${schemeOf(first)} scheme${first.proof === null ? ', no proof' : ''})`;
+    const more = unbound.slice(1).map((e) => `#${e.seq}`);
+    // SEP-1932: an MCP server that supports DPoP gets DPoP-bound tokens only. RFC 9449 §5 alone
+    // leaves it to the client whether binding is important, so the request is only bound to fail.
     return verdict(
       id,
-      'FAILURE',
-      `${describe(first)} presented the token of #${token.seq}, which the authorization server typed ${JSON.stringify(token.tokenType)}, ${how}, although the resource metadata (#${metadata[0]!.seq}) requires DPoP-bound tokens${unbound.length > 1 ? ` (and ${unbound.length - 1} more)` : ''}.`,
+      options.profile === 'sep-1932' ? 'FAILURE' : 'WARNING',
+      `${describe(first)} presented the token of #${token.seq}, which the authorization server typed ${JSON.stringify(token.tokenType)}, ${how}, although the resource metadata (#${metadata[0]!.seq}) says dpop_bound_access_tokens_required: true${more.length > 0 ? ` (so did ${more.join(', ')})` : ''}.`,
       [metadata[0]!.seq, ...unbound.map((e) => e.seq)],
     );
   }

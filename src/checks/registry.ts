@@ -207,7 +207,7 @@ export const CHECKS = [
     description:
       'The client finishes its run (exit 0) whenever every answer of the servers was one a conformant client proceeds from: at most one nonce challenge per request, token_type DPoP in any case, ES256 among the advertised algorithms, no redirect, no error. When it stops anyway, the finding names where: the nonce challenge it did not follow, the token it did not use, the token request it never made. Runs where a conformant client may stop are SKIPPED, never failed.',
     why: 'A client that gives up on a self-correcting nonce challenge (RFC 9449 §8, §9) or on a token whose type it misreads (RFC 6749 §5.1) cannot use a DPoP-protected MCP server at all.',
-    fix: 'Do what the finding names: retry a use_dpop_nonce answer with the supplied nonce, compare token_type case-insensitively, run the flow to the end and exit 0.',
+    fix: 'The finding names the step where the client stopped and quotes its last error line: fix that step (e.g. retry a use_dpop_nonce answer with the supplied nonce, compare token_type case-insensitively, build metadata URLs as RFC 9728 §3.1 says) and exit 0 when the work is done.',
     specReferences: [rfc9449('8', 'section-8'), rfc9449('9', 'section-9'), rfc(6749, '5.1'), SEP_1932],
   },
   {
@@ -215,8 +215,8 @@ export const CHECKS = [
     name: 'DpopBoundTokensRequired',
     level: 'MUST',
     description:
-      'Where the protected resource metadata says dpop_bound_access_tokens_required: true, the client never presents a token the authorization server typed Bearer (it declined to bind), with any scheme: it gets a DPoP-bound token or stops. (A DPoP-bound token presented as Bearer or without a proof is named by dpop-auth-scheme and fresh-proof, wherever it goes.)',
-    why: 'Such a resource takes DPoP-bound tokens only (RFC 9728 §2, RFC 9449 §5); a bearer presentation is refused and hands out a replayable token.',
+      'Where the protected resource metadata says dpop_bound_access_tokens_required: true, the client never presents a token the authorization server typed Bearer (it declined to bind), with any scheme: it gets a DPoP-bound token or stops. A FAILURE under the default `sep-1932` profile, a WARNING under `--profile rfc9449`. (A DPoP-bound token presented as Bearer or without a proof is named by dpop-auth-scheme and fresh-proof, wherever it goes.)',
+    why: 'Such a resource takes DPoP-bound tokens only (RFC 9728 §2) and refuses the bearer token. SEP-1932 makes DPoP-bound tokens with the DPoP scheme a MUST towards an MCP server that supports DPoP; RFC 9449 §5 alone leaves it to the client to decide that binding is important.',
     fix: 'Read dpop_bound_access_tokens_required from the resource metadata; when true, refuse a token whose token_type is not DPoP instead of presenting it, and always send the DPoP scheme with a proof.',
     specReferences: [rfc(9728, '2'), rfc9449('5', 'section-5'), rfc9449('7.1', 'section-7.1'), SEP_1932],
   },

@@ -65,7 +65,7 @@ describe('sep-1932-client-completes', () => {
     const last = b.add({ endpoint: 'prm', method: 'GET', at: 2, done: 3 });
     const r = completes(b.input({ exitCode: 1 }));
     expect(r.status).toBe('FAILURE');
-    expect(r.message).toMatch(/stopped after #1 GET prm \(answered 200\) without ever requesting a token/);
+    expect(r.message).toMatch(/stopped after reading the protected resource metadata \(#1 GET prm, answered 200\) without ever requesting a token/);
     expect(r.evidence).toEqual([last]);
   });
 });

@@ -28,6 +28,8 @@ describe('sep-1932-client-bound-tokens-required (RFC 9728 §2)', () => {
     const r = boundTokensRequired({ ...b.input(), schedule: required });
     expect(r.status).toBe('FAILURE');
     expect(r.evidence).toEqual([0, presented]);
+    // RFC 9449 §5 alone leaves it to the client whether binding is important: a WARNING there.
+    expect(boundTokensRequired({ ...b.input({}, { profile: 'rfc9449' }), schedule: required }).status).toBe('WARNING');
   });
 
   it('passes the same presentation where binding is not required, and is SKIPPED without the requirement', () => {

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../src/report/types.ts';
+import { PRESETS } from '../../src/schedule/presets.ts';
 import { BIN, cli } from './support/cli.ts';
 
 /** `dpop-fuzz run` and `replay` as users run them: separate processes, exit codes, files. */
@@ -49,6 +50,20 @@ describe('dpop-fuzz run', () => {
     // The same schedule against the reference client: clean.
     const clean = await cli(['replay', path.join(out, 'report.json'), '--module', 'src/clients/reference.ts']);
     expect(clean.code, clean.stdout).toBe(0);
+  });
+
+  it('with --fail-on warning, says WARNING for a counterexample made of WARNINGs', { timeout: 180_000 }, async () => {
+    const corpus = path.join(dir, 'warning-corpus');
+    await mkdir(path.join(corpus, 'hand-picked'), { recursive: true });
+    const entry = { format: 'mcp-dpop-fuzz/corpus@1', title: 'a 503', client: 'any', expect: 'pass', checks: [], recorded: '2026-12-01', schedule: PRESETS['rs-transient-503'].schedule };
+    await writeFile(path.join(corpus, 'hand-picked', 'transient.json'), JSON.stringify(entry));
+    const out = path.join(dir, 'warning');
+    const args = ['run', '--module', 'test/cli/fixtures/resend-after-transient-client.ts', '--runs', '1', '--seed', '3', '--fail-on', 'warning'];
+    const r = await cli([...args, '--max-shrink-runs', '3', '--confirm', '1', '--corpus', corpus, '--out', out, '--quiet'], 170_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^WARNING sep-1932-client-fresh-proof-on-retry \(found at run/m);
+    expect(r.stdout).toContain('  sep-1932-client-fresh-proof-on-retry (WARNING): ');
+    expect(r.stdout).not.toMatch(/^FAILURE /m);
   });
 
   it('exits 0 for a conformant client and prints coverage statistics', { timeout: 180_000 }, async () => {

@@ -86,5 +86,26 @@ export function causeOfStop(trace: Trace, outcome: ClientOutcome): { readonly me
   const last = trace.entries.at(-1);
   if (last === undefined) return { message: `it ${ended}${said}`, evidence: [] };
   const before = trace.tokens.length === 0 ? ' without ever requesting a token' : '';
-  return { message: `it stopped after ${describe(last)} (answered ${last.status})${before} and ${ended}${said}`, evidence: [last.seq] };
+  return { message: `it stopped after ${stageOf(last)} (${describe(last)}, answered ${last.status})${before} and ${ended}${said}`, evidence: [last.seq] };
+}
+
+/** Where in the flow an exchange is, in words (RFC 9728, RFC 8414, RFC 7591, RFC 6749). */
+function stageOf(entry: TraceEntry): string {
+  if (entry.decision.kind === 'unauthenticated') return "the MCP server's first 401 challenge";
+  switch (entry.endpoint) {
+    case 'prm':
+      return 'reading the protected resource metadata';
+    case 'as-metadata':
+      return 'reading the authorization server metadata';
+    case 'register':
+      return 'registering';
+    case 'authorize':
+      return 'the authorization response';
+    case 'token':
+      return 'the token response';
+    case 'mcp':
+      return 'an MCP exchange';
+    case 'other':
+      return entry.server === 'elsewhere' ? 'a request to another origin' : `a request to ${new URL(entry.url).pathname}`;
+  }
 }

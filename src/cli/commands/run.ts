@@ -205,8 +205,10 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
   const rate = report.durationMs > 0 ? ((report.runs + report.shrinkRuns) * 1000) / report.durationMs : 0;
   out(`${report.runs} runs (+${report.shrinkRuns} shrink runs) in ${(report.durationMs / 1000).toFixed(1)} s, ${rate.toFixed(1)} runs/s; seed ${report.seed}; stopped: ${report.stoppedBy}`);
   for (const f of report.failures) {
-    out(`\nFAILURE ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
-    for (const r of f.results) out(`  ${r.id}: ${r.message}`);
+    // Under --fail-on warning a counterexample may consist of WARNINGs only: say so.
+    const level = f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING';
+    out(`\n${level} ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
+    for (const r of f.results) out(`  ${r.id}${r.status === 'WARNING' ? ' (WARNING)' : ''}: ${r.message}`);
     out(`  replay: ${f.replayCommand}`);
     if (f.corpusFile) out(`  saved: ${f.corpusFile}`);
   }
