@@ -1,5 +1,5 @@
 import type { TraceEntry } from '../trace/types.ts';
-import { describe, verdict } from './_internals/trace-queries.ts';
+import { describe, pathOf, verdict } from './_internals/trace-queries.ts';
 import type { CheckFn } from './types.ts';
 
 /** What of the client's credentials a request carried where they do not belong, or null. */
@@ -11,7 +11,7 @@ function leak(entry: TraceEntry): string | null {
     return carried.length > 0 ? `${carried.join(' and ')} to another origin` : null;
   }
   // The access token is for the protected resource only (RFC 6750 §5.3).
-  if (entry.endpoint !== 'mcp' && auth.kind === 'credentials' && auth.tokenId !== null) return `the access token to the ${entry.endpoint === 'other' ? `${entry.server} server's ${new URL(entry.url).pathname}` : `${entry.endpoint} endpoint`}`;
+  if (entry.endpoint !== 'mcp' && auth.kind === 'credentials' && auth.tokenId !== null) return `the access token to the ${entry.endpoint === 'other' ? `${entry.server} server's ${pathOf(entry.url)}` : `${entry.endpoint} endpoint`}`;
   return null;
 }
 

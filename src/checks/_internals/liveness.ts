@@ -1,6 +1,6 @@
 import type { Schedule } from '../../schedule/types.ts';
 import type { ClientOutcome, Trace, TraceEntry } from '../../trace/types.ts';
-import { describe, isDpopTokenType, presentedToken, previousAttempts } from './trace-queries.ts';
+import { describe, isDpopTokenType, pathOf, presentedToken, previousAttempts } from './trace-queries.ts';
 
 /** Did the client end in failure (non-zero exit, signal or timeout)? */
 export function clientFailed(outcome: ClientOutcome): boolean {
@@ -106,6 +106,6 @@ function stageOf(entry: TraceEntry): string {
     case 'mcp':
       return 'an MCP exchange';
     case 'other':
-      return entry.server === 'elsewhere' ? 'a request to another origin' : `a request to ${new URL(entry.url).pathname}`;
+      return entry.server === 'elsewhere' ? 'a request to another origin' : `a request to ${pathOf(entry.url)}`;
   }
 }

@@ -92,6 +92,15 @@ export function transientRetries(trace: Trace, prev = previousAttempts(trace)): 
   return out;
 }
 
+/** The path of a recorded URL (the URL itself when it does not parse: judges never throw). */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
 export function describe(entry: TraceEntry): string {
   const rpc = entry.rpc.map((m) => m.method ?? 'response').join(',');
   return `#${entry.seq} ${entry.method} ${entry.endpoint}${rpc ? ` (${rpc})` : ''}`;
