@@ -1,5 +1,5 @@
 import type { Trace, TraceEntry } from '../../trace/types.ts';
-import { nonceClaim, previousAttempts } from './trace-queries.ts';
+import { memoized, nonceClaim, previousAttempts } from './trace-queries.ts';
 
 /**
  * Which responses a client had provably received before it built a request.
@@ -21,7 +21,13 @@ function identifiesItsRequest(entry: TraceEntry): boolean {
   return entry.endpoint === 'mcp' && entry.method === 'POST' && entry.rpc.length > 0;
 }
 
-export function causalPasts(trace: Trace): Map<number, ReadonlySet<number>> {
+export function causalPasts(trace: Trace): ReadonlyMap<number, ReadonlySet<number>> {
+  return memoized(causalPastsCache, trace, computeCausalPasts);
+}
+
+const causalPastsCache = new WeakMap<Trace, ReadonlyMap<number, ReadonlySet<number>>>();
+
+function computeCausalPasts(trace: Trace): Map<number, ReadonlySet<number>> {
   const prev = previousAttempts(trace);
   const bySeq = new Map(trace.entries.map((e) => [e.seq, e]));
   const tokenIssuer = new Map(trace.tokens.map((t) => [t.accessToken, t.seq]));

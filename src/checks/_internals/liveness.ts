@@ -8,7 +8,7 @@ export function clientFailed(outcome: ClientOutcome): boolean {
 }
 
 /** Whether a response is one a conformant client simply proceeds from. */
-function unremarkable(entry: TraceEntry, prev: Map<number, TraceEntry>): boolean {
+function unremarkable(entry: TraceEntry, prev: ReadonlyMap<number, TraceEntry>): boolean {
   if (entry.status === 0) return true; // still open when the run ended (an SSE stream)
   if (entry.status < 300) return true;
   if (entry.endpoint === 'authorize' && entry.status === 302) return true;

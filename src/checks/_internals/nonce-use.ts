@@ -41,7 +41,7 @@ function originOf(url: string): string {
 /** Everything the nonce rules need about one trace, computed once. */
 export class NonceFacts {
   readonly sharedOrigin: boolean;
-  readonly past: Map<number, ReadonlySet<number>>;
+  readonly past: ReadonlyMap<number, ReadonlySet<number>>;
   private readonly bySeq: Map<number, TraceEntry>;
 
   constructor(readonly trace: Trace) {

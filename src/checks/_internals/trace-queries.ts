@@ -67,7 +67,26 @@ export function isTransientStatus(status: number): boolean {
  * retry key (server, method, path, session, body) whose response had been sent
  * before this one arrived. Only such a pair is causally ordered.
  */
-export function previousAttempts(trace: Trace): Map<number, TraceEntry> {
+export function previousAttempts(trace: Trace): ReadonlyMap<number, TraceEntry> {
+  return memoized(previousAttemptsCache, trace, pairAttempts);
+}
+
+const previousAttemptsCache = new WeakMap<Trace, ReadonlyMap<number, TraceEntry>>();
+
+/**
+ * A derived view of a trace, computed once per trace: a judge runs many checks
+ * over one trace, and several need the same causal relations. Callers only read.
+ */
+export function memoized<T>(cache: WeakMap<Trace, T>, trace: Trace, compute: (trace: Trace) => T): T {
+  let value = cache.get(trace);
+  if (value === undefined) {
+    value = compute(trace);
+    cache.set(trace, value);
+  }
+  return value;
+}
+
+function pairAttempts(trace: Trace): Map<number, TraceEntry> {
   const byKey = new Map<string, TraceEntry[]>();
   const result = new Map<number, TraceEntry>();
   for (const entry of trace.entries) {
