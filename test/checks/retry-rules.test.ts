@@ -101,6 +101,21 @@ describe('sep-1932-client-no-fallback-on-invalid-token', () => {
     const retry = b.add({ at: 30, done: 40, token: 'AT1', proof: null, key: 'x' });
     expect(noFallbackOnInvalidToken(b.input())).toMatchObject({ status: 'FAILURE', evidence: [trigger, retry] });
   });
+
+  it('links a session DELETE resent after invalid_token to it (one termination per session), but not a GET stream', () => {
+    const downgrade = (method: 'DELETE' | 'GET') => {
+      const b = new TraceBuilder();
+      withToken(b);
+      const trigger = b.add({ method, at: 10, done: 20, token: 'AT1', proof: { jti: 'a' }, session: 'S', status: 401, error: 'invalid_token', key: 'end' });
+      b.add({ server: 'as', at: 21, done: 22, proof: { jti: 'r' }, issuesToken: 'AT2' });
+      const retry = b.add({ method, at: 30, done: 40, token: 'AT2', scheme: 'Bearer', proof: { jti: 'b' }, session: 'S', key: 'end' });
+      return { input: b.input(), trigger, retry };
+    };
+    const del = downgrade('DELETE');
+    expect(noFallbackOnInvalidToken(del.input)).toMatchObject({ status: 'FAILURE', evidence: [del.trigger, del.retry] });
+    // Two GET streams of one session may be concurrent twins: arriving later proves nothing.
+    expect(noFallbackOnInvalidToken(downgrade('GET').input).status).toBe('SUCCESS');
+  });
 });
 
 describe('sep-1932-client-invalid-proof-no-blind-retry', () => {

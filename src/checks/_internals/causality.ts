@@ -7,18 +7,20 @@ import { memoized, nonceClaim, previousAttempts } from './trace-queries.ts';
  * before an earlier response is read), so only these links count:
  *  - it carries something only a response could have given it: an access
  *    token, a refresh token, an MCP session id, or a nonce value;
- *  - it resends a JSON-RPC message (same body) to the MCP endpoint whose
- *    earlier attempt had been answered: a JSON-RPC request names itself by
- *    its id and an MCP client sends each message once, so the same body
- *    again is a retry after the answer. Other identical requests (token
- *    requests, GET streams) may be concurrent twins that merely arrived
- *    after the answer, so arriving later links nothing.
+ *  - it resends a JSON-RPC message (same body) to the MCP endpoint, or the
+ *    DELETE that ends a session, whose earlier attempt had been answered: a
+ *    JSON-RPC request names itself by its id, an MCP client sends each
+ *    message once and ends a session once, so the same request again is a
+ *    retry after the answer. Other identical requests (token requests, GET
+ *    streams) may be concurrent twins that merely arrived after the answer,
+ *    so arriving later links nothing.
  * The relation is closed transitively. (RFC 9449 §8.2 and §9 "next request"
  * rules are judged only along it, so overlapping requests never misfire.)
  */
-/** An MCP POST carrying JSON-RPC messages: its body names one logical message. */
+/** An MCP POST carrying JSON-RPC messages, or a session's DELETE: it names one logical request. */
 function identifiesItsRequest(entry: TraceEntry): boolean {
-  return entry.endpoint === 'mcp' && entry.method === 'POST' && entry.rpc.length > 0;
+  if (entry.endpoint !== 'mcp') return false;
+  return (entry.method === 'POST' && entry.rpc.length > 0) || (entry.method === 'DELETE' && entry.sessionId !== null);
 }
 
 export function causalPasts(trace: Trace): ReadonlyMap<number, ReadonlySet<number>> {
