@@ -34,9 +34,7 @@ const EXPECTED: Record<FaultName, Expectation> = {
   'bearer-after-invalid-token': { check: 'sep-1932-client-no-fallback-on-invalid-token', maxEvents: 1 },
   'unbounded-nonce-retries': { check: 'sep-1932-client-bounded-retries', maxEvents: 1 },
   'accept-unknown-token-type': { check: 'sep-1932-client-unknown-token-type', maxEvents: 1 },
-  // When the 503 hits the background GET stream, its resend only happens if the answer reaches the
-  // client before it closes; under some answer orders a response delay is part of the trigger.
-  'resend-after-transient': { check: 'sep-1932-client-fresh-proof-on-retry', maxEvents: 2, warning: true },
+  'resend-after-transient': { check: 'sep-1932-client-fresh-proof-on-retry', maxEvents: 1, warning: true },
   'bearer-token-despite-required': { check: 'sep-1932-client-bound-tokens-required', maxEvents: 1 },
   'reuse-refresh-token': { check: 'sep-1932-client-no-grant-reuse', maxEvents: 3 },
   'follow-redirect-with-credentials': { check: 'sep-1932-client-no-cross-origin-credentials', maxEvents: 1 },

@@ -19,7 +19,7 @@ export const FAULTS = {
   'swallow-invalid-proof': 'on invalid_dpop_proof the client stops quietly and reports success (RFC 9449 §5)',
   'bearer-after-invalid-token': 'after a 401 invalid_token, falls back to "Authorization: Bearer" (still sending a proof) (RFC 9449 §7.2)',
   'unbounded-nonce-retries': 'no limit on consecutive use_dpop_nonce retries of one request (RFC 9449 §8)',
-  'accept-unknown-token-type': 'uses a token of any token_type as if it were DPoP-bound (RFC 6749 §7.1)',
+  'accept-unknown-token-type': 'uses a token of a token_type it does not understand (neither DPoP nor Bearer) as if it were DPoP-bound (RFC 6749 §7.1)',
   'resend-after-transient': 'after a 429/503, resends the identical request with the same DPoP proof (RFC 9449 §7.3)',
   'bearer-token-despite-required': 'presents a token the authorization server typed Bearer as a bearer token even where the resource metadata requires DPoP-bound tokens (RFC 9728 §2)',
   'reuse-refresh-token': 'keeps refreshing with the first refresh token after the authorization server rotated it (RFC 6749 §6, RFC 9700 §4.14.2)',

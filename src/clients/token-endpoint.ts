@@ -34,11 +34,12 @@ export interface TokenSet {
  * client does not understand is never used.
  */
 export function tokenUse(tokenType: string, policy: ClientPolicy, bindingRequired: boolean, faults: FaultSet): 'dpop' | 'bearer' | null {
-  // FAULT accept-unknown-token-type: any token_type is used as if it were DPoP.
-  if (faults.has('accept-unknown-token-type')) return 'dpop';
   // FAULT token-type-case-sensitive: only the exact spelling counts.
   if (faults.has('token-type-case-sensitive') ? tokenType === 'DPoP' : tokenType.toLowerCase() === 'dpop') return 'dpop';
-  if (tokenType.toLowerCase() !== 'bearer') return null;
+  if (tokenType.toLowerCase() !== 'bearer') {
+    // FAULT accept-unknown-token-type: a token_type the client does not understand is used as if it were DPoP.
+    return faults.has('accept-unknown-token-type') ? 'dpop' : null;
+  }
   // FAULT bearer-token-despite-required: a Bearer token is used even where binding is required.
   if (faults.has('bearer-token-despite-required')) return 'bearer';
   return policy.bearerTokens === 'use-unless-required' && !bindingRequired ? 'bearer' : null;

@@ -9,6 +9,7 @@ import { scheduleEvents } from '../schedule/complexity.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { confirm, failuresAmong, type FailOn } from './confirm.ts';
 import { runOnce, type RunOnceResult } from './run-once.ts';
+import { simplify } from './simplify.ts';
 import { splitRuns, type WorkerShare } from './split-runs.ts';
 import { CoverageTally } from './statistics.ts';
 
@@ -81,6 +82,13 @@ export interface FuzzOptions {
   /** Called whenever the report changes (a counterexample was added), and at the end. */
   readonly onReport?: (report: FuzzReport) => Promise<void> | void;
   readonly version?: string;
+}
+
+/** The first failure of a search: the checks it failed, when, and the schedule as generated. */
+interface FoundFailure {
+  readonly checkIds: ReadonlySet<string>;
+  readonly run: number;
+  readonly original: Schedule;
 }
 
 /** State shared by the concurrent searches of one `fuzz` call. */
@@ -195,7 +203,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
 
   const search = async (share: WorkerShare): Promise<void> => {
-    let failing: { readonly checkIds: ReadonlySet<string>; readonly run: number; readonly original: Schedule } | null = null;
+    let failing: FoundFailure | null = null;
     let lastFailure: { readonly schedule: Schedule; readonly result: RunOnceResult } | null = null;
     let shrinkRuns = 0;
     const property = fc.asyncProperty(arbitrary, orderings, async (schedule, scheduler) => {
@@ -246,15 +254,21 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         if (details.errorInstance) throw details.errorInstance;
         return;
       }
-      const found: NonNullable<typeof failing> = failing;
-      const shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult } = lastFailure;
+      const found: FoundFailure = failing;
+      const stillFails = async (candidate: Schedule): Promise<RunOnceResult | null> => {
+        const result = aborted() ? null : await runSchedule(candidate);
+        shared.shrinkRuns++;
+        progress();
+        return result !== null && failuresAmong(result, found.checkIds, failOn).length > 0 ? result : null;
+      };
+      const shrunk = await simplify(lastFailure, stillFails, Math.max(0, maxShrinkRuns - shrinkRuns));
       await settleCounterexample(found, shrunk, details);
       return;
     }
   };
 
   const settleCounterexample = async (
-    found: { readonly checkIds: ReadonlySet<string>; readonly run: number; readonly original: Schedule },
+    found: FoundFailure,
     shrunk: { readonly schedule: Schedule; readonly result: RunOnceResult },
     details: fc.RunDetails<[Schedule, fc.Scheduler | null]>,
   ): Promise<void> => {

@@ -96,7 +96,7 @@ const CASES: Record<FaultName, FaultCase> = {
     shows: ({ world, error }) => error === null && world.mcpAuthenticated.filter((r) => r.error === 'use_dpop_nonce').length === 5,
   },
   'accept-unknown-token-type': {
-    world: { tokenType: 'Bearer' },
+    world: { tokenType: 'N_A' },
     shows: ({ world }) => world.mcpAuthenticated.length > 0,
   },
   'resend-after-transient': {
