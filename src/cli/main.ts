@@ -7,6 +7,7 @@ import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
 import { REPLAY_HELP, replayCommand } from './commands/replay.ts';
 import { RUN_HELP, runCommand } from './commands/run.ts';
 import { CorpusError } from '../corpus/entry.ts';
+import { BaselineError } from '../baseline/expected-failures.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clients
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await dispatch(argv, interrupted.signal);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError || err instanceof CorpusError) {
+    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError || err instanceof CorpusError || err instanceof BaselineError) {
       process.stderr.write(`dpop-fuzz: ${err.message}\n`);
     } else {
       const detail = process.env.DPOP_FUZZ_DEBUG ? (err as Error).stack : (err as Error)?.message ?? String(err);

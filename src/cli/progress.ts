@@ -16,12 +16,13 @@ function seconds(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
-/** One status line: runs, rate, failures, ETA. */
+/** One status line: runs, rate, distinct failures (and whether one is being shrunk), ETA. */
 export function progressLine(p: FuzzProgress): string {
   const rate = p.elapsedMs > 0 ? (p.runs * 1000) / p.elapsedMs : 0;
-  const eta = p.failures > 0 ? 'shrinking' : rate > 0 ? `ETA ${seconds(((p.requestedRuns - p.runs) / rate) * 1000)}` : 'ETA —';
+  const eta = rate > 0 ? `ETA ${seconds(((p.requestedRuns - p.runs) / rate) * 1000)}` : 'ETA —';
   const shrink = p.shrinkRuns > 0 ? ` (+${p.shrinkRuns} shrink runs)` : '';
-  return `${p.runs}/${p.requestedRuns} runs${shrink} · ${rate.toFixed(1)} runs/s · ${p.failures} failure${p.failures === 1 ? '' : 's'} · ${eta}`;
+  const failures = `${p.failures} failure${p.failures === 1 ? '' : 's'}${p.shrinking ? ' (shrinking)' : ''}`;
+  return `${p.runs}/${p.requestedRuns} runs${shrink} · ${rate.toFixed(1)} runs/s · ${failures} · ${eta}`;
 }
 
 /** A progress display on `stream`; `tty` picks the redrawn bar. */

@@ -104,7 +104,7 @@ function reproduce(failure: FailureReport): string {
     [
       `- Corpus file: ${failure.corpusFile === null ? 'not saved' : inlineCode(failure.corpusFile)}`,
       `- fast-check: ${inlineCode(`{ seed: ${seed}, path: ${JSON.stringify(path)} }`)}`,
-      `- Found at run ${failure.foundAtRun}, shrunk in ${plural(shrinks, 'step')}`,
+      `- Found at run ${failure.foundAtRun}, shrunk in ${plural(shrinks, 'step')}; ${plural(failure.hits, 'run')} failed these checks`,
       `- Confirmation: reproduced in ${failure.confirmation.reproduced}/${failure.confirmation.replays} replays`,
     ].join('\n'),
   ].join('\n\n');

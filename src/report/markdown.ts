@@ -1,11 +1,12 @@
 import { failureSection } from './failure-section.ts';
 import { details, fencedBlock, formatDuration, inlineCode, markdownText, plural } from './markdown-text.ts';
 import { statisticsTable } from './statistics-table.ts';
+import type { BaselineVerdict } from '../baseline/verdict.ts';
 import type { FuzzReport } from './types.ts';
 
 const STOPPED: Readonly<Record<FuzzReport['stoppedBy'], string>> = {
   completed: 'all runs done',
-  failure: 'failure found',
+  failure: 'bug limit reached',
   'time-limit': 'time limit',
   interrupted: 'interrupted',
 };
@@ -13,7 +14,7 @@ const STOPPED: Readonly<Record<FuzzReport['stoppedBy'], string>> = {
 function summary(report: FuzzReport): string {
   const client = `${inlineCode(report.client.name)} (${report.client.kind})`;
   const runs = `${report.runs} of ${report.requestedRuns} runs${report.shrinkRuns > 0 ? ` + ${plural(report.shrinkRuns, 'shrink run')}` : ''}`;
-  const result = `${plural(report.failures.length, 'bug')}, ${report.flaky.length} flaky`;
+  const result = `${plural(report.failures.length, 'distinct bug')}, ${report.flaky.length} flaky`;
   return `Client ${client} · seed ${report.seed} · ${runs} · ${formatDuration(report.durationMs)} · stopped: ${STOPPED[report.stoppedBy]} · **${result}**`;
 }
 
@@ -32,6 +33,28 @@ function crashes(report: FuzzReport): string {
   ].join('\n\n');
 }
 
+/** One line per bug, most severe first: its checks and how many runs hit it. */
+function bugIndex(report: FuzzReport): string {
+  const lines = report.failures.map((f, i) => {
+    const level = f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING';
+    return `${i + 1}. ${level} ${f.checkIds.map((id) => inlineCode(id)).join(', ')}: found at run ${f.foundAtRun}, ${plural(f.hits, 'run')} hit it`;
+  });
+  return `Each bug is one set of failed checks, shrunk and replayed on its own; runs that failed only the checks of a bug already found were counted against it, not shrunk again.\n\n${lines.join('\n')}`;
+}
+
+/** The comparison with `--expected-failures`: known, new and stale, as the official runner words them. */
+function baselineSection(v: BaselineVerdict): string {
+  const codes = (ids: readonly string[]) => ids.map((id) => inlineCode(id)).join(', ');
+  const lines = [
+    ...v.unexpected.map((u) => `- **New** ${u.kind === 'check' ? 'check failed without a counterexample of its own' : u.kind === 'flaky' ? 'flaky failure' : 'bug'}: ${codes(u.unexpectedChecks)} (${plural(u.runs, 'run')}); not in the baseline`),
+    ...v.stale.map((s) => `- **Stale** ${inlineCode(s.entry)}: failed in no run${s.scheduleRan ? ' (its schedule ran first and passed)' : ''}; remove the entry if the bug was fixed`),
+    ...v.known.map((k) => `- Known${k.flaky ? ' (flaky)' : ''}: ${codes(k.checkIds)}`),
+  ];
+  const verdict = v.exitCode === 0 ? 'Only expected failures: the run passes.' : 'The run fails: a new failure or a stale entry.';
+  const scope = v.staleJudged ? '' : ' Stale entries were not judged: exploration stopped early.';
+  return [`## Expected failures`, `Baseline ${inlineCode(v.file)}, scenario ${inlineCode(v.scenario)}: ${v.known.length} known, ${v.unexpected.length} new, ${v.stale.length} stale. ${verdict}${scope}`, lines.join('\n')].filter(Boolean).join('\n\n');
+}
+
 /**
  * `report.md`: the fuzz result for a client maintainer. Each counterexample
  * gets the failed RFC 9449 / SEP-1932 checks, the fix hint, the minimal
@@ -41,9 +64,10 @@ function crashes(report: FuzzReport): string {
  */
 export function renderReportMarkdown(report: FuzzReport): string {
   const sections = [`# ${report.tool.name} ${report.tool.version} report`, summary(report), `Started ${report.startedAt}.`];
+  if (report.baseline) sections.push(baselineSection(report.baseline));
   if (report.failures.length === 0 && report.flaky.length === 0) sections.push(noFailure(report));
   if (report.failures.length > 0) {
-    sections.push(`## Bugs (${report.failures.length})`, ...report.failures.map((f, i) => failureSection(f, `Bug ${i + 1}`)));
+    sections.push(`## Bugs (${report.failures.length})`, bugIndex(report), ...report.failures.map((f, i) => failureSection(f, `Bug ${i + 1}`)));
   }
   if (report.flaky.length > 0) {
     sections.push('## Flaky (did not reproduce on replay)', ...report.flaky.map((f, i) => failureSection(f, `Flaky ${i + 1}`)));

@@ -1,3 +1,4 @@
+import type { BaselineVerdict } from '../baseline/verdict.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { Schedule } from '../schedule/types.ts';
 import type { ClientOutcome, Trace } from '../trace/types.ts';
@@ -30,8 +31,14 @@ export interface FailureReport {
   readonly replayCommand: string;
   /** Where the schedule was saved in the corpus, or null. */
   readonly corpusFile: string | null;
+  /**
+   * Runs that failed every one of `checkIds` (the first one included):
+   * generated, corpus and baseline schedules; shrinking and replays excluded.
+   */
+  readonly hits: number;
 }
 
+/** Why exploration ended: all runs done, the bug limit (`--max-bugs`, 1 with `--stop-on-first`), the time limit, or Ctrl-C. */
 export type StopReason = 'completed' | 'failure' | 'time-limit' | 'interrupted';
 
 export interface FuzzReport {
@@ -46,8 +53,19 @@ export interface FuzzReport {
   readonly startedAt: string;
   readonly durationMs: number;
   readonly stoppedBy: StopReason;
+  /** Distinct failures after which exploration stops (`--max-bugs`), or null for no limit. */
+  readonly maxBugs: number | null;
+  /** Distinct confirmed bugs, most severe first, then in the order found; one per set of failed checks. */
   readonly failures: readonly FailureReport[];
   readonly flaky: readonly FailureReport[];
+  /**
+   * Check ID → exploration runs (generated, corpus and baseline schedules;
+   * not shrinking or replays) that failed it: what the client still gets
+   * wrong, counterexample or not.
+   */
+  readonly failedChecks: Readonly<Record<string, number>>;
+  /** The comparison with `--expected-failures`, when one was given. */
+  readonly baseline?: BaselineVerdict;
   /** Runs whose client never reached the servers (after at least one run that did), with the first few schedules. */
   readonly crashes: { readonly runs: number; readonly schedules: readonly Schedule[] };
   /** Problems that did not stop the run (e.g. a counterexample that could not be stored). */

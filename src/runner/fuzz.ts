@@ -7,7 +7,8 @@ import { scheduleArbitrary } from '../schedule/arbitraries.ts';
 import { scheduleLabels } from '../schedule/classify.ts';
 import { scheduleEvents } from '../schedule/complexity.ts';
 import type { Schedule } from '../schedule/types.ts';
-import { confirm, failuresAmong, type FailOn } from './confirm.ts';
+import { BugBook, onTarget, type BugTarget, type BugTicket, type SettledFailure } from './bug-book.ts';
+import { confirm, failedCheckIds, failuresAmong, type FailOn } from './confirm.ts';
 import { runOnce, type RunOnceResult } from './run-once.ts';
 import { simplify } from './simplify.ts';
 import { splitRuns, type WorkerShare } from './split-runs.ts';
@@ -37,8 +38,10 @@ export interface FuzzProgress {
   readonly runs: number;
   readonly requestedRuns: number;
   readonly shrinkRuns: number;
-  /** Counterexamples found so far (being shrunk or confirmed). */
+  /** Distinct failures found so far: confirmed bugs, flaky ones and those being shrunk. */
   readonly failures: number;
+  /** True while a failure is being shrunk or replayed. */
+  readonly shrinking: boolean;
   readonly elapsedMs: number;
 }
 
@@ -65,6 +68,12 @@ export interface FuzzOptions {
   readonly judge?: Partial<JudgeOptions>;
   /** Schedules tried before any generated one (the corpus). */
   readonly examples?: readonly Schedule[];
+  /**
+   * Distinct failures (bugs or flaky) after which exploration stops; default:
+   * no limit, the search keeps going until `runs` or the time limit. 1 gives
+   * the stop-at-first-failure behaviour.
+   */
+  readonly maxBugs?: number;
   readonly confirmations?: number;
   readonly maxShrinkRuns?: number;
   /** `warning`: SHOULD-level WARNINGs count as counterexamples too (default: FAILURE only). */
@@ -78,15 +87,16 @@ export interface FuzzOptions {
   /** Called the moment a run fails, before shrinking (write it to disk). */
   readonly onFound?: (found: FoundCounterexample) => Promise<void> | void;
   /** Called for each shrunk and replayed counterexample; returns where it was stored and how to replay it. */
-  readonly onCounterexample?: (failure: Omit<FailureReport, 'replayCommand' | 'corpusFile'>) => Promise<Pick<FailureReport, 'replayCommand' | 'corpusFile'>>;
+  readonly onCounterexample?: (failure: Omit<FailureReport, 'replayCommand' | 'corpusFile' | 'hits'>) => Promise<Pick<FailureReport, 'replayCommand' | 'corpusFile'>>;
   /** Called whenever the report changes (a counterexample was added), and at the end. */
   readonly onReport?: (report: FuzzReport) => Promise<void> | void;
   readonly version?: string;
 }
 
-/** The first failure of a search: the checks it failed, when, and the schedule as generated. */
+/** A new failure in a search: what shrinking must keep, when it was found, and the schedule as generated. */
 interface FoundFailure {
-  readonly checkIds: ReadonlySet<string>;
+  readonly target: BugTarget;
+  readonly ticket: BugTicket;
   readonly run: number;
   readonly original: Schedule;
 }
@@ -95,25 +105,28 @@ interface FoundFailure {
 interface SharedState {
   runs: number;
   shrinkRuns: number;
-  found: number;
   successfulRuns: number;
   crashedRuns: number;
-  /** Set once exploration must end (first counterexample, time limit, Ctrl-C). */
+  /** Set once exploration must end (bug limit, time limit, Ctrl-C). */
   stop: StopReason | null;
   fatal: Error | null;
   /** Schedules of runs whose client never reached the servers (the first few). */
   readonly crashed: Schedule[];
   readonly warnings: string[];
   readonly tally: CoverageTally;
+  /** Check ID → exploration runs that failed it. */
+  readonly failedChecks: Record<string, number>;
 }
 
 /**
  * The search loop: for all generated schedules, the client's run fails no
- * checked MUST check. Runs `workers` fast-check searches side by side; the
- * first counterexample ends exploration everywhere, is shrunk (towards the
- * fewest events and default values, keeping one of the checks it first
- * failed), replayed to tell bugs from flakes, and reported through the
- * callbacks the moment it is known.
+ * checked MUST check. Runs `workers` fast-check searches side by side. A run
+ * that fails a check no known bug claims is shrunk (towards the fewest events
+ * and default values, keeping one of its new checks), replayed to tell bugs
+ * from flakes, and reported through the callbacks the moment it is known;
+ * then that search goes on exploring. Runs that fail only claimed checks are
+ * counted as hits of those bugs (see `BugBook`). Exploration ends after
+ * `runs`, the time limit, `maxBugs` distinct failures or Ctrl-C.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const startedAt = new Date();
@@ -127,9 +140,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   // run; a client in another process gets the schedule's response delays only.
   const orderings: fc.Arbitrary<fc.Scheduler | null> =
     options.target.kind === 'command' ? fc.constant(null) : fc.scheduler().map((s): fc.Scheduler | null => s);
-  const shared: SharedState = { runs: 0, shrinkRuns: 0, found: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, crashed: [], warnings: [], tally: new CoverageTally() };
-  const failures: FailureReport[] = [];
-  const flaky: FailureReport[] = [];
+  const shared: SharedState = { runs: 0, shrinkRuns: 0, successfulRuns: 0, crashedRuns: 0, stop: null, fatal: null, crashed: [], warnings: [], tally: new CoverageTally(), failedChecks: {} };
+  const book = new BugBook();
+  const maxBugs = options.maxBugs ?? Infinity;
   const aborted = () => options.signal?.aborted === true;
   const onAbort = () => {
     shared.stop ??= 'interrupted';
@@ -138,7 +151,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const deadline = options.timeLimitMs ? t0 + options.timeLimitMs : Infinity;
 
   const progress = () =>
-    options.onProgress?.({ runs: shared.runs, requestedRuns: options.runs, shrinkRuns: shared.shrinkRuns, failures: shared.found, elapsedMs: performance.now() - t0 });
+    options.onProgress?.({ runs: shared.runs, requestedRuns: options.runs, shrinkRuns: shared.shrinkRuns, failures: book.size, shrinking: book.shrinking, elapsedMs: performance.now() - t0 });
 
   const report = (): FuzzReport => ({
     tool: { name: 'mcp-dpop-fuzz', version: options.version ?? '0.0.0' },
@@ -151,8 +164,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     durationMs: Math.round(performance.now() - t0),
     // Ctrl-C wins over any earlier reason (a Ctrl-C during shrinking included).
     stoppedBy: aborted() ? 'interrupted' : (shared.stop ?? 'completed'),
-    failures: [...failures],
-    flaky: [...flaky],
+    maxBugs: Number.isFinite(maxBugs) ? maxBugs : null,
+    failures: book.bugs(),
+    flaky: book.flaky(),
+    failedChecks: { ...shared.failedChecks },
     crashes: { runs: shared.crashedRuns, schedules: [...shared.crashed] },
     warnings: [...shared.warnings],
     statistics: shared.tally.toJSON(),
@@ -206,6 +221,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     let failing: FoundFailure | null = null;
     let lastFailure: { readonly schedule: Schedule; readonly result: RunOnceResult } | null = null;
     let shrinkRuns = 0;
+    let generated = 0;
     const property = fc.asyncProperty(arbitrary, orderings, async (schedule, scheduler) => {
       if (failing === null) {
         if (shared.stop !== null || aborted()) return true;
@@ -219,6 +235,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
       const result = await runSchedule(schedule, scheduler);
       if (failing === null) {
+        generated++;
         shared.runs++;
         shared.tally.add(scheduleLabels(schedule));
       } else {
@@ -227,28 +244,42 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
       progress();
       if (result === null) return true;
-      const failed = failuresAmong(result, failing?.checkIds ?? null, failOn);
-      if (failed.length === 0) return true;
-      if (failing === null) {
-        failing = { checkIds: new Set(failed.map((r) => r.id)), run: shared.runs, original: schedule };
-        shared.found++;
-        shared.stop ??= 'failure';
-        await options.onFound?.({ run: shared.runs, checkIds: [...failing.checkIds], schedule });
+      if (failing !== null) {
+        // Shrinking: the candidate must still show the same bug.
+        if (!onTarget(failedCheckIds(result, failOn), failing.target)) return true;
+        lastFailure = { schedule, result };
+        return false;
       }
+      const failed = failedCheckIds(result, failOn);
+      if (failed.length === 0) return true;
+      for (const id of failed) shared.failedChecks[id] = (shared.failedChecks[id] ?? 0) + 1;
+      // A new check opens a new bug; a run failing only claimed checks is a hit of those bugs.
+      const sighting = book.sight(failed, book.size < maxBugs && shared.stop === null);
+      if (sighting.kind === 'known') return true;
+      failing = { target: sighting.target, ticket: sighting.ticket, run: shared.runs, original: schedule };
+      if (book.size >= maxBugs) shared.stop ??= 'failure';
+      await options.onFound?.({ run: shared.runs, checkIds: failed, schedule });
       lastFailure = { schedule, result };
       return false;
     });
     // Corpus schedules run with the servers' natural answer order.
     const corpus = share.index === 0 ? (options.examples ?? []).map((s): [Schedule, fc.Scheduler | null] => [s, null]) : [];
     // Runs go in chunks, each its own fast-check run with a derived seed, so a
-    // stop (first failure elsewhere, time limit, Ctrl-C) takes effect within
-    // one chunk instead of after generating every remaining schedule.
-    for (let chunk = 0, done = 0; done < share.runs; chunk++) {
+    // stop (bug limit, time limit, Ctrl-C) takes effect within one chunk
+    // instead of after generating every remaining schedule, and exploration
+    // resumes with the next chunk after a counterexample was shrunk (fast-check
+    // ends a run at its first failure).
+    // fast-check runs the examples first, in order: the first `generated` runs
+    // of this search were examples, and those a failure cut off go first in
+    // the next chunk.
+    for (let chunk = 0; generated < share.runs + corpus.length; chunk++) {
       if (shared.stop !== null || aborted()) return;
-      const numRuns = Math.min(CHUNK_RUNS, share.runs - done);
-      const examples = chunk === 0 ? corpus : [];
-      const details = await fc.check(property, { seed: chunkSeed(share.seed, chunk), numRuns: numRuns + examples.length, examples, endOnFailure: false });
-      done += numRuns;
+      const examples = corpus.slice(Math.min(generated, corpus.length));
+      const numRuns = Math.min(CHUNK_RUNS, share.runs + corpus.length - generated - examples.length) + examples.length;
+      failing = null;
+      lastFailure = null;
+      shrinkRuns = 0;
+      const details = await fc.check(property, { seed: chunkSeed(share.seed, chunk), numRuns, examples, endOnFailure: false });
       if (!details.failed) continue;
       if (failing === null || lastFailure === null) {
         if (details.errorInstance) throw details.errorInstance;
@@ -259,11 +290,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         const result = aborted() ? null : await runSchedule(candidate);
         shared.shrinkRuns++;
         progress();
-        return result !== null && failuresAmong(result, found.checkIds, failOn).length > 0 ? result : null;
+        return result !== null && onTarget(failedCheckIds(result, failOn), found.target) ? result : null;
       };
       const shrunk = await simplify(lastFailure, stillFails, Math.max(0, maxShrinkRuns - shrinkRuns));
       await settleCounterexample(found, shrunk, details);
-      return;
     }
   };
 
@@ -273,25 +303,22 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     details: fc.RunDetails<[Schedule, fc.Scheduler | null]>,
   ): Promise<void> => {
     const stopped = () => aborted();
+    const reproduces = (result: RunOnceResult) => onTarget(failedCheckIds(result, failOn), found.target);
     let schedule = shrunk.schedule;
     let evidence = shrunk.result;
-    let confirmation = await confirm(runSchedule, schedule, found.checkIds, confirmations, stopped, failOn);
+    let confirmation = await confirm(runSchedule, schedule, reproduces, confirmations, stopped);
     if (confirmation.reproduced === 0 && !stopped() && found.original !== schedule) {
       // The shrunk schedule may have failed by chance; try the schedule that failed first.
-      const original = await confirm(runSchedule, found.original, found.checkIds, confirmations, stopped, failOn);
+      const original = await confirm(runSchedule, found.original, reproduces, confirmations, stopped);
       if (original.reproduced > 0 && original.last) {
         schedule = found.original;
         evidence = original.last;
         confirmation = original;
       }
     }
-    const failed = failuresAmong(evidence, found.checkIds, failOn);
+    // The bug's identity: every check its minimal run fails.
+    const failed = failuresAmong(evidence, null, failOn);
     const verdict = confirmation.reproduced > 0 ? 'bug' : confirmation.replays === 0 && stopped() ? 'unconfirmed' : 'flaky';
-    // Two searches that hit the same checks found the same bug: report it once, with the smaller schedule.
-    const key = [...new Set(failed.map((r) => r.id))].sort().join(' ');
-    const target = verdict === 'flaky' ? flaky : failures;
-    const same = target.findIndex((f) => [...f.checkIds].sort().join(' ') === key);
-    if (same !== -1 && scheduleEvents(target[same]!.schedule) <= scheduleEvents(schedule)) return;
     const base = {
       checkIds: [...new Set(failed.map((r) => r.id))],
       results: failed,
@@ -303,19 +330,16 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       foundAtRun: found.run,
       verdict,
       confirmation: { replays: confirmation.replays, reproduced: confirmation.reproduced },
-    } satisfies Omit<FailureReport, 'replayCommand' | 'corpusFile'>;
-    let where: Pick<FailureReport, 'replayCommand' | 'corpusFile'> = { replayCommand: '', corpusFile: null };
+    } satisfies Omit<SettledFailure, 'replayCommand' | 'corpusFile'>;
+    const settled: SettledFailure = { ...base, replayCommand: '', corpusFile: null };
+    // Two searches that hit the same checks found the same bug: it is kept once, with the smaller schedule.
+    if (!book.settle(found.ticket, settled)) return;
     try {
-      if (options.onCounterexample) where = await options.onCounterexample(base);
+      if (options.onCounterexample) book.amend(settled, { ...settled, ...(await options.onCounterexample(base)) });
     } catch (err) {
       // Storing it failed (disk full, unwritable corpus): keep the counterexample in the report anyway.
       shared.warnings.push(`could not store the counterexample for ${base.checkIds.join(', ')}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const entry = { ...base, ...where };
-    // Looked up again: another search may have settled the same bug meanwhile.
-    const index = target.findIndex((f) => [...f.checkIds].sort().join(' ') === key);
-    if (index === -1) target.push(entry);
-    else if (scheduleEvents(schedule) < scheduleEvents(target[index]!.schedule)) target[index] = entry;
     await options.onReport?.(report());
   };
 

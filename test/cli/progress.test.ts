@@ -4,12 +4,13 @@ import { parseDuration } from '../../src/cli/parse-duration.ts';
 import { createProgressDisplay, progressLine } from '../../src/cli/progress.ts';
 import { UsageError } from '../../src/cli/usage-error.ts';
 
-const p = (runs: number, elapsedMs: number, failures = 0) => ({ runs, requestedRuns: 100, shrinkRuns: 0, failures, elapsedMs });
+const p = (runs: number, elapsedMs: number, failures = 0, shrinking = false) => ({ runs, requestedRuns: 100, shrinkRuns: 0, failures, shrinking, elapsedMs });
 
 describe('progress', () => {
-  it('states runs, rate, failures and ETA', () => {
+  it('states runs, rate, distinct failures and ETA (exploration goes on while one is shrunk)', () => {
     expect(progressLine(p(25, 5000))).toBe('25/100 runs · 5.0 runs/s · 0 failures · ETA 15s');
-    expect(progressLine(p(25, 5000, 1))).toBe('25/100 runs · 5.0 runs/s · 1 failure · shrinking');
+    expect(progressLine(p(25, 5000, 1, true))).toBe('25/100 runs · 5.0 runs/s · 1 failure (shrinking) · ETA 15s');
+    expect(progressLine(p(50, 5000, 2))).toBe('50/100 runs · 10.0 runs/s · 2 failures · ETA 5s');
   });
 
   it('prints plain lines at most every 10 s when not on a terminal', () => {

@@ -36,6 +36,7 @@ export function failure(overrides: Partial<FailureReport> = {}): FailureReport {
     confirmation: { replays: 3, reproduced: 3 },
     replayCommand: "dpop-fuzz replay corpus/rs-nonce-1.json --command 'node client.js'",
     corpusFile: 'corpus/rs-nonce-1.json',
+    hits: 1,
     ...overrides,
   };
 }
@@ -53,6 +54,8 @@ export function report(overrides: Partial<FuzzReport> = {}): FuzzReport {
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 12_300,
     stoppedBy: 'failure',
+    maxBugs: 1,
+    failedChecks: {},
     failures: [],
     flaky: [],
     statistics: { 'mcp.post': { 'use-dpop-nonce': 3, ok: 5 }, topology: { 'separate-origins': 8 } },

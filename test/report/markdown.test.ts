@@ -24,7 +24,7 @@ describe('renderReportMarkdown', () => {
   it('starts with a title and a one-line summary', () => {
     const [title, , summary] = md.split('\n');
     expect(title).toBe('# mcp-dpop-fuzz 0.1.0 report');
-    expect(summary).toBe('Client `node client.js` (command) · seed 42 · 8 of 100 runs + 5 shrink runs · 12.3 s · stopped: failure found · **1 bug, 1 flaky**');
+    expect(summary).toBe('Client `node client.js` (command) · seed 42 · 8 of 100 runs + 5 shrink runs · 12.3 s · stopped: bug limit reached · **1 distinct bug, 1 flaky**');
     expect(md).not.toContain('No failure found');
   });
 
@@ -32,6 +32,35 @@ describe('renderReportMarkdown', () => {
     const order = ['## Bugs (1)', '### Bug 1: `sep-1932-client-rs-nonce`', '## Flaky (did not reproduce on replay)', '### Flaky 1: `sep-1932-client-dpop-auth-scheme`', '## Statistics'].map((h) => md.indexOf(`\n${h}\n`));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  it('lists every bug in one index with the runs that hit it, before the sections', () => {
+    const two = renderReportMarkdown(report({ failures: [failure({ hits: 7 }), failure({ checkIds: ['sep-1932-client-ath'], foundAtRun: 30, hits: 2 })] }));
+    expect(two).toContain('1. FAILURE `sep-1932-client-rs-nonce`: found at run 8, 7 runs hit it\n2. FAILURE `sep-1932-client-ath`: found at run 30, 2 runs hit it');
+    expect(two.indexOf('2. FAILURE')).toBeLessThan(two.indexOf('### Bug 1'));
+    expect(two).toContain('### Bug 2: `sep-1932-client-ath`');
+  });
+
+  it('shows the comparison with the expected-failures baseline first', () => {
+    const withBaseline = renderReportMarkdown(
+      report({
+        failures: [failure()],
+        baseline: {
+          file: 'baseline.yml',
+          scenario: 'auth/dpop-fuzz',
+          known: [{ checkIds: ['sep-1932-client-rs-nonce'], flaky: false, entries: ['auth/dpop-fuzz:sep-1932-client-rs-nonce'] }],
+          unexpected: [{ checkIds: ['sep-1932-client-ath'], unexpectedChecks: ['sep-1932-client-ath'], kind: 'check', runs: 2 }],
+          stale: [{ entry: 'auth/dpop-fuzz:sep-1932-client-htm-htu-match', scheduleRan: true }],
+          staleJudged: true,
+          exitCode: 1,
+        },
+      }),
+    );
+    expect(withBaseline).toContain('## Expected failures\n\nBaseline `baseline.yml`, scenario `auth/dpop-fuzz`: 1 known, 1 new, 1 stale. The run fails');
+    expect(withBaseline).toContain('- **New** check failed without a counterexample of its own: `sep-1932-client-ath` (2 runs); not in the baseline');
+    expect(withBaseline).toContain('- **Stale** `auth/dpop-fuzz:sep-1932-client-htm-htu-match`: failed in no run (its schedule ran first and passed)');
+    expect(withBaseline).toContain('- Known: `sep-1932-client-rs-nonce`');
+    expect(withBaseline.indexOf('## Expected failures')).toBeLessThan(withBaseline.indexOf('## Bugs'));
   });
 
   it('lays out each failure in the same order', () => {
@@ -135,7 +164,7 @@ describe('renderReportMarkdown', () => {
 describe('renderReportMarkdown without failures', () => {
   it('says no failure was found and shows the statistics', () => {
     const md = renderReportMarkdown(report({ stoppedBy: 'completed', runs: 100, shrinkRuns: 0, statistics: { topology: { 'same-origin': 40, 'separate-origins': 60 } } }));
-    expect(md).toContain('· 100 of 100 runs · 12.3 s · stopped: all runs done · **0 bugs, 0 flaky**');
+    expect(md).toContain('· 100 of 100 runs · 12.3 s · stopped: all runs done · **0 distinct bugs, 0 flaky**');
     expect(md).toContain('## No failure found\n\nThe client passed every MUST check in 100 runs. The statistics');
     expect(md).not.toMatch(/## Bugs|## Flaky|```mermaid/);
     expect(md).toContain('| topology | separate-origins | 60 | 60.0 % |\n| topology | same-origin | 40 | 40.0 % |');

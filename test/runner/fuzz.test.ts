@@ -38,6 +38,7 @@ describe('fuzz', () => {
       target: target(() => ['htu-with-query']),
       runs: 200,
       seed: 5,
+      maxBugs: 1,
       onFound: (f) => void found.push(f.run),
       onCounterexample: async (f) => ({ replayCommand: `replay ${f.checkIds.join(',')}`, corpusFile: null }),
       onReport: (r) => void reports.push(r.failures.length),
@@ -54,6 +55,45 @@ describe('fuzz', () => {
     expect(found.length).toBeGreaterThanOrEqual(1);
     expect(reports.at(-1)).toBe(1);
     expect(bug.trace.entries.length).toBeGreaterThan(0);
+  });
+
+  it('keeps searching after a bug: three independent faults are three shrunk, confirmed bugs', async () => {
+    const faults: FaultName[] = ['htu-with-query', 'ignore-rs-nonce', 'token-type-case-sensitive'];
+    const found: string[][] = [];
+    const report = await fuzz({ ...base, target: target(() => faults), runs: 150, seed: 1, onFound: (f) => void found.push([...f.checkIds]) });
+    expect(report.stoppedBy).toBe('completed');
+    expect(report.runs).toBe(150);
+    expect(report.maxBugs).toBeNull();
+    // One bug per fault, each named by the checks its minimal schedule fails.
+    expect(report.failures.map((f) => f.checkIds)).toEqual(
+      expect.arrayContaining([['sep-1932-client-htm-htu-match'], ['sep-1932-client-rs-nonce'], ['sep-1932-client-completes']]),
+    );
+    expect(report.failures).toHaveLength(3);
+    expect(report.flaky).toEqual([]);
+    for (const bug of report.failures) {
+      expect(bug.verdict).toBe('bug');
+      expect(bug.confirmation).toEqual({ replays: 3, reproduced: 3 });
+      // Runs that failed these checks again were counted, not shrunk again.
+      expect(bug.hits).toBeGreaterThanOrEqual(1);
+      expect(bug.hits).toBeLessThanOrEqual(report.failedChecks[bug.checkIds[0]!]!);
+    }
+    expect(report.failures.some((bug) => bug.hits > 1)).toBe(true);
+    expect(found).toHaveLength(3);
+    // In the order found (all are FAILUREs).
+    expect(report.failures.map((f) => f.foundAtRun)).toEqual([...report.failures.map((f) => f.foundAtRun)].sort((a, b) => a - b));
+    // The schedule of the nonce bug holds a nonce challenge and nothing about URLs or token types.
+    const nonce = report.failures.find((f) => f.checkIds[0] === 'sep-1932-client-rs-nonce')!;
+    expect(nonce.schedule.mcp.query).toBeNull();
+    expect(nonce.schedule.as.tokenType).toBe('DPoP');
+  });
+
+  it('stops exploring after --max-bugs distinct failures', async () => {
+    const faults: FaultName[] = ['htu-with-query', 'ignore-rs-nonce', 'token-type-case-sensitive'];
+    const report = await fuzz({ ...base, target: target(() => faults), runs: 150, seed: 1, maxBugs: 2, confirmations: 1 });
+    expect(report.stoppedBy).toBe('failure');
+    expect(report.maxBugs).toBe(2);
+    expect(report.failures.length + report.flaky.length).toBe(2);
+    expect(report.runs).toBeLessThan(150);
   });
 
   it('reports a bug that several searches found once', async () => {

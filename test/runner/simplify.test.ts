@@ -17,10 +17,23 @@ describe('simplify (the last step of shrinking)', () => {
       return s.as.tokenType === 'dpop' && s.mcp.challenge === 'Bearer' ? RESULT : null;
     };
     const out = await simplify({ schedule: start, result: RESULT }, stillFails, 100);
-    expect(out.schedule).toEqual(scheduleWith({ as: { tokenType: 'dpop' }, mcp: { challenge: 'Bearer', boundTokensRequired: null } }));
+    // The plan's second step is not needed either.
+    expect(out.schedule).toEqual(scheduleWith({ as: { tokenType: 'dpop' }, mcp: { challenge: 'Bearer', boundTokensRequired: null }, plan: [['tools/list']] }));
     expect(out.runs).toBe(tried.length);
     // Bound tokens required with Bearer-only challenges is no valid schedule: never tried.
     expect(tried.some((s) => s.mcp.challenge === 'Bearer' && s.mcp.boundTokensRequired === true)).toBe(false);
+  });
+
+  it('leaves out the scheduled answers and planned calls the failure does not need (a corpus schedule has no fast-check history)', async () => {
+    const corpus = scheduleWith({
+      as: { tokenRequests: [{ kind: 'use-dpop-nonce', nonce: 'a1' }, { kind: 'use-dpop-nonce', nonce: 'a2' }] },
+      mcp: { post: [{ kind: 'ok' }, { kind: 'use-dpop-nonce', nonce: 'm1' }, { kind: 'ok' }], get: [{ kind: 'use-dpop-nonce', nonce: 'g1' }] },
+      plan: [['tools/list', 'ping'], ['tools/call']],
+    });
+    // Fails whenever some POST is challenged for a nonce.
+    const stillFails = async (s: Schedule) => (s.mcp.post.some((a) => a.kind === 'use-dpop-nonce') ? RESULT : null);
+    const out = await simplify({ schedule: corpus, result: RESULT }, stillFails, 100);
+    expect(out.schedule).toEqual(scheduleWith({ mcp: { post: [{ kind: 'use-dpop-nonce', nonce: 'm1' }] }, plan: [['tools/list']] }));
   });
 
   it('keeps the counterexample as it is when nothing can go, and stays within its budget', async () => {

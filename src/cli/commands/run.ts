@@ -7,7 +7,10 @@ import { onCleanup } from '../../driver/cleanup.ts';
 import type { ClientTarget } from '../../driver/types.ts';
 import { CORPUS_FORMAT } from '../../corpus/entry.ts';
 import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
+import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
+import { compareWithBaseline } from '../../baseline/verdict.ts';
 import type { FuzzReport } from '../../report/types.ts';
+import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
 import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz } from '../../runner/fuzz.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
@@ -26,8 +29,10 @@ export const RUN_HELP = `Usage: dpop-fuzz run (--command "<cmd>" | --module <pat
 Fuzzes the client: generates schedules (nonce challenges and rotations,
 errors, token and URL shapes, challenge spellings, redirects, topologies,
 concurrent plans, response delays), runs the client against each, judges
-every run, shrinks the first failure to a minimal schedule, replays it to
-tell bugs from flakes, and writes report.json, report.md and a corpus entry.
+every run, and keeps going: each failure of a check no earlier bug failed
+is shrunk to a minimal schedule and replayed to tell bugs from flakes, then
+the search goes on; runs that fail only checks of known bugs are counted
+against them. Writes report.json, report.md and one corpus entry per bug.
 
 Client (exactly one):
   --command "<cmd>"   shell command; the MCP server URL is appended as the last
@@ -46,6 +51,13 @@ Options:
   --corpus <dir>      corpus folder: its schedules are tried first and new
                       counterexamples are saved there (default: corpus)
   --no-corpus         neither read nor write a corpus
+  --max-bugs <n>      stop exploring after n distinct failures (default: no
+                      limit; the search runs --runs or --time-limit)
+  --stop-on-first     stop exploring at the first failure (--max-bugs 1)
+  --expected-failures <file>
+                      YAML baseline of known failures (the official
+                      conformance suite's format; see README): known bugs do
+                      not fail the run, new ones and stale entries do
   --confirm <k>       replays of a shrunk counterexample (default: ${DEFAULT_CONFIRMATIONS})
   --max-shrink-runs <n>  client runs spent shrinking one counterexample
                       (default: ${DEFAULT_MAX_SHRINK_RUNS})
@@ -57,7 +69,8 @@ Options:
                       checks count too)
   --quiet             no progress and no statistics
 
-Exit status: 0 no FAILURE found, 1 a FAILURE was found (report written),
+Exit status: 0 no FAILURE found (or, with --expected-failures, only known
+ones), 1 a FAILURE was found (or a new one, or a stale baseline entry),
 2 usage or infrastructure error, 130 interrupted (report written).`;
 
 /** The client flags of a replay command line for this target. */
@@ -81,6 +94,9 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     'no-corpus': { type: 'boolean' },
     confirm: { type: 'string' },
     'max-shrink-runs': { type: 'string' },
+    'max-bugs': { type: 'string' },
+    'stop-on-first': { type: 'boolean' },
+    'expected-failures': { type: 'string' },
     'fail-on': { type: 'string' },
     quiet: { type: 'boolean' },
   });
@@ -98,6 +114,10 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const timeoutMs = intFlag('timeout', flags.timeout, 20_000, 100);
   const maxRetries = intFlag('max-retries', flags['max-retries'], DEFAULT_JUDGE_OPTIONS.maxRetries, 0);
   if (flags['no-corpus'] && flags.corpus !== undefined) throw new UsageError('give --corpus <dir> or --no-corpus, not both');
+  if (flags['stop-on-first'] && flags['max-bugs'] !== undefined) throw new UsageError('give --max-bugs <n> or --stop-on-first, not both');
+  const maxBugs = flags['stop-on-first'] ? 1 : flags['max-bugs'] === undefined ? undefined : intFlag('max-bugs', flags['max-bugs'], 1);
+  const baseline = flags['expected-failures'] === undefined ? null : await loadBaseline(flags['expected-failures']);
+  const scenario = baselineScenario(profile);
   const corpusDir = flags['no-corpus'] ? null : (flags.corpus ?? 'corpus');
   const outDir = flags.out ?? defaultOutDir('run', new Date());
   const reportFile = path.join(outDir, 'report.json');
@@ -105,9 +125,12 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   const corpus = corpusDir === null ? [] : await loadCorpus(corpusDir);
+  // The known bugs' schedules run before everything else: a known bug is found again every time, a fixed one shows as stale.
+  const known = baseline === null ? [] : baseline.entries.filter((e) => e.scenario === scenario).flatMap((e) => baseline.schedules.get(e.text) ?? []);
   await checkWritable(outDir);
   const clientName = describeTarget(target);
-  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${corpus.length > 0 ? `, ${corpus.length} corpus schedule(s) first` : ''}`);
+  const first = [...(known.length > 0 ? [`${known.length} baseline schedule(s)`] : []), ...(corpus.length > 0 ? [`${corpus.length} corpus schedule(s)`] : [])];
+  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
   say(`dpop-fuzz: report: ${reportFile}`);
 
   const progress = createProgressDisplay(process.stderr, process.stderr.isTTY === true && !quiet);
@@ -138,7 +161,8 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
       timeoutMs,
       checks,
       judge: { profile, maxRetries },
-      examples: corpus.map((c) => c.entry.schedule),
+      examples: [...known, ...corpus.map((c) => c.entry.schedule)],
+      ...(maxBugs === undefined ? {} : { maxBugs }),
       confirmations,
       maxShrinkRuns,
       failOn,
@@ -169,15 +193,32 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     });
     await writing;
     progress.done();
-    printSummary(report, outDir, quiet);
-    if (report.stoppedBy === 'interrupted') return 130;
-    return report.failures.length > 0 || report.flaky.length > 0 ? 1 : 0;
+    const final: FuzzReport = baseline === null ? report : { ...report, baseline: compareWithBaseline(report, baseline, scenario) };
+    if (final !== report) await persist(final);
+    printSummary(final, outDir, quiet);
+    if (final.stoppedBy === 'interrupted') return 130;
+    if (final.baseline) return final.baseline.exitCode;
+    return final.failures.length > 0 || final.flaky.length > 0 ? 1 : 0;
   } finally {
     progress.done();
     if (latest === null) await writing;
     finished();
     unregister();
   }
+}
+
+/** The baseline comparison in words: what is known, what is new, what is stale. */
+function baselineSummary(v: BaselineVerdict): string[] {
+  const lines = [`\nExpected failures (${v.file}, scenario ${v.scenario}): ${v.known.length} known, ${v.unexpected.length} new, ${v.stale.length} stale`];
+  for (const u of v.unexpected) {
+    const what = u.kind === 'check' ? 'check failed without a counterexample of its own' : u.kind === 'flaky' ? 'flaky failure' : 'bug';
+    lines.push(`  NEW ${what}: ${u.unexpectedChecks.join(', ')} (${u.runs} run(s)); not in the baseline`);
+  }
+  for (const s of v.stale) {
+    lines.push(`  STALE ${s.entry}: failed in no run${s.scheduleRan ? ' (its schedule ran first and passed)' : ''}; fixed? remove the entry`);
+  }
+  if (!v.staleJudged) lines.push('  (stale entries not judged: exploration stopped early)');
+  return lines;
 }
 
 function parseSeed(value: string): number {
@@ -204,10 +245,12 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const rate = report.durationMs > 0 ? ((report.runs + report.shrinkRuns) * 1000) / report.durationMs : 0;
   out(`${report.runs} runs (+${report.shrinkRuns} shrink runs) in ${(report.durationMs / 1000).toFixed(1)} s, ${rate.toFixed(1)} runs/s; seed ${report.seed}; stopped: ${report.stoppedBy}`);
+  const knownKeys = new Set((report.baseline?.known ?? []).map((k) => k.checkIds.join(' ')));
   for (const f of report.failures) {
     // Under --fail-on warning a counterexample may consist of WARNINGs only: say so.
     const level = f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING';
-    out(`\n${level} ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
+    const tag = report.baseline ? (knownKeys.has(f.checkIds.join(' ')) ? 'KNOWN ' : 'NEW ') : '';
+    out(`\n${tag}${level} ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.hits} run(s) hit it, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
     for (const r of f.results) out(`  ${r.id}${r.status === 'WARNING' ? ' (WARNING)' : ''}: ${r.message}`);
     out(`  replay: ${f.replayCommand}`);
     if (f.corpusFile) out(`  saved: ${f.corpusFile}`);
@@ -217,6 +260,7 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
     for (const r of f.results) out(`  ${r.id}: ${r.message}`);
   }
   if (report.failures.length === 0 && report.flaky.length === 0) out('No FAILURE found.');
+  if (report.baseline) for (const line of baselineSummary(report.baseline)) out(line);
   if (report.crashes.runs > 0) {
     out(`\nWARNING ${report.crashes.runs} run(s) ended before the client's first HTTP request while others worked: check how it handles the MCP URL it is given (schedules in report.md).`);
   }
