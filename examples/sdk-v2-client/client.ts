@@ -15,22 +15,13 @@
  *   from its `Location` (RFC 6749 §4.1.2). The code is then redeemed with the
  *   SDK's `transport.finishAuth()`.
  *
- * Contract (the MCP conformance client contract): the MCP server URL is the
- * last argument, `MCP_CONFORMANCE_CONTEXT` may hold `{"steps": [[method, …], …]}`
- * (steps in order, the methods of one step concurrently). Exit 0 on success,
- * 1 with one `error: …` line on stderr otherwise, 2 on a usage error.
+ * Contract: `runClient(serverUrl, { context, signal, log, fetch })` is the
+ * fuzzer's in-process contract (`dpop-fuzz check --module …`); `main` wraps it
+ * as the MCP conformance client contract for `run.mjs` (`examples/shared/`):
+ * the plan comes from the context's `steps`. Every request, OAuth ones
+ * included, goes through `options.fetch`.
  */
-import {
-  Client,
-  DPOP_SUPPORTED_ALGS,
-  DpopSession,
-  OAuthError,
-  ProtocolError,
-  ProtocolErrorCode,
-  SdkHttpError,
-  StreamableHTTPClientTransport,
-  UnauthorizedError,
-} from '@modelcontextprotocol/client';
+import { Client, DPOP_SUPPORTED_ALGS, DpopSession, OAuthError, StreamableHTTPClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
 import type {
   DpopAlg,
   OAuthClientMetadata,
@@ -39,16 +30,13 @@ import type {
   StoredOAuthClientInformation,
   StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
+import { playBrowser, REDIRECT_URL } from '../shared/browser.ts';
+import { describedError, runMain } from '../shared/contract.ts';
+import type { ClientOptions } from '../shared/contract.ts';
+import { fetchWithSignal, runController } from '../shared/fetch.ts';
+import { planFromContext, runPlan } from '../shared/plan.ts';
 
-/** Nothing listens here: the authorization response is read from the `Location` header. */
-const REDIRECT_URL = 'http://127.0.0.1:1/callback';
-
-/** The methods a plan may hold (the contract's list). */
-const PLAN_METHODS = ['tools/list', 'tools/call', 'ping', 'resources/list', 'prompts/list'] as const;
-type PlanMethod = (typeof PLAN_METHODS)[number];
-type Plan = PlanMethod[][];
-
-const DEFAULT_PLAN: Plan = [['tools/list'], ['tools/call']];
+export { planFromContext };
 
 /**
  * RFC 9449 §5.1: ES256 when the authorization server accepts it (or lists
@@ -79,6 +67,9 @@ export class DemoOAuthProvider implements OAuthClientProvider {
   // RFC 9449 §5, §6.1: one key for the whole registration, so every token and
   // refresh is bound to the key that later signs the resource requests.
   private session: Promise<DpopSession> | undefined;
+
+  /** `fetch`: how the user agent reaches the authorization endpoint. */
+  constructor(private readonly fetch: typeof globalThis.fetch) {}
 
   get redirectUrl(): string {
     return REDIRECT_URL;
@@ -165,18 +156,11 @@ export class DemoOAuthProvider implements OAuthClientProvider {
   }
 
   /**
-   * Plays the user agent: one GET of the authorization URL, redirect not
-   * followed, and the authorization response (RFC 6749 §4.1.2) kept from the
-   * `Location` for {@link takeCallback}.
+   * Plays the user agent ({@link playBrowser}) and keeps the authorization
+   * response (RFC 6749 §4.1.2) for {@link takeCallback}.
    */
   async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
-    const response = await fetch(authorizationUrl, { redirect: 'manual' });
-    await response.body?.cancel();
-    const location = response.headers.get('location');
-    if (response.status < 300 || response.status > 399 || location === null) {
-      throw new Error(`authorization endpoint answered ${response.status} without a redirect`);
-    }
-    const params = new URL(location, authorizationUrl).searchParams;
+    const params = (await playBrowser(authorizationUrl, this.fetch)).searchParams;
     if (params.get('state') !== this.expectedState) throw new Error('authorization response state does not match');
     this.callback = params;
   }
@@ -191,87 +175,12 @@ export class DemoOAuthProvider implements OAuthClientProvider {
 }
 
 /**
- * Reads the plan from `MCP_CONFORMANCE_CONTEXT`: `steps` is an array of arrays
- * of methods. No context, or one without `steps`, gives the default plan.
+ * The error with the OAuth error code the SDK reported (e.g.
+ * `invalid_dpop_proof`, RFC 9449 §5) in its message, so a failure says which
+ * rule the server applied.
  */
-export function planFromContext(text: string | undefined): Plan {
-  if (text === undefined || text === '') return DEFAULT_PLAN;
-  const context: unknown = JSON.parse(text);
-  const steps: unknown = typeof context === 'object' && context !== null ? (context as { steps?: unknown }).steps : undefined;
-  if (steps === undefined) return DEFAULT_PLAN;
-  if (!Array.isArray(steps) || !steps.every((step): step is unknown[] => Array.isArray(step))) {
-    throw new Error('MCP_CONFORMANCE_CONTEXT steps is not an array of arrays');
-  }
-  return steps.map((step) =>
-    step.map((method) => {
-      const known = PLAN_METHODS.find((m) => m === method);
-      if (known === undefined) throw new Error(`unknown plan method ${JSON.stringify(method)}`);
-      return known;
-    }),
-  );
-}
-
-/** Sends one plan method and waits for its answer. */
-async function callMethod(client: Client, method: PlanMethod): Promise<void> {
-  switch (method) {
-    case 'tools/list':
-      await client.listTools();
-      return;
-    case 'tools/call': {
-      const result = await client.callTool({ name: 'echo', arguments: { message: 'hello' } });
-      if (result.isError === true) throw new Error('tool echo reported an error');
-      return;
-    }
-    case 'ping':
-      await client.ping();
-      return;
-    case 'resources/list':
-      await client.listResources();
-      return;
-    case 'prompts/list':
-      await client.listPrompts();
-      return;
-  }
-}
-
-/** 429 and 503 mean "try again later" (RFC 6585 §4, RFC 9110 §15.6.4). */
-function isTransient(error: unknown): boolean {
-  return error instanceof SdkHttpError && (error.status === 429 || error.status === 503);
-}
-
-/**
- * Runs one plan method. The SDK does not retry a 429/503, so the application
- * does, once; the SDK signs the new attempt with a new proof (RFC 9449 §7.3).
- * A server without resources or prompts answering -32601 still answered.
- */
-async function runMethod(client: Client, method: PlanMethod): Promise<void> {
-  try {
-    try {
-      await callMethod(client, method);
-    } catch (error) {
-      if (!isTransient(error)) throw error;
-      // The SDK's error does not carry Retry-After; wait a moment instead.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await callMethod(client, method);
-    }
-  } catch (error) {
-    const optional = method === 'resources/list' || method === 'prompts/list';
-    if (optional && error instanceof ProtocolError && error.code === ProtocolErrorCode.MethodNotFound) return;
-    throw new Error(`${method} failed: ${describeError(error)}`, { cause: error });
-  }
-}
-
-/**
- * The error's message, prefixed with the OAuth error code when the SDK
- * reported one (e.g. `invalid_dpop_proof`, RFC 9449 §5) and the message does
- * not already name it, so a failure says which rule the server applied.
- */
-function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e instanceof OAuthError && !message.includes(e.code)) return `${e.code}: ${message}`;
-  }
-  return message;
+function describeError(error: unknown): Error {
+  return describedError(error, (e) => (e instanceof OAuthError ? e.code : undefined));
 }
 
 interface Connection {
@@ -286,50 +195,46 @@ interface Connection {
  * `finishAuth` redeems the code with a DPoP proof, and a new transport
  * connects with the bound token.
  */
-async function connect(serverUrl: URL, provider: DemoOAuthProvider): Promise<Connection> {
+async function connect(serverUrl: URL, provider: DemoOAuthProvider, fetch: typeof globalThis.fetch, signal: AbortSignal): Promise<Connection> {
   const open = (): Connection => ({
     client: new Client({ name: 'dpop-fuzz-sdk-v2-example', version: '0.1.0' }),
-    transport: new StreamableHTTPClientTransport(serverUrl, { authProvider: provider }),
+    transport: new StreamableHTTPClientTransport(serverUrl, { authProvider: provider, fetch }),
   });
   const first = open();
   try {
-    await first.client.connect(first.transport);
+    await first.client.connect(first.transport, { signal });
     return first;
   } catch (error) {
     if (!(error instanceof UnauthorizedError)) throw error;
     await first.transport.finishAuth(provider.takeCallback());
     await first.client.close();
     const second = open();
-    await second.client.connect(second.transport);
+    await second.client.connect(second.transport, { signal });
     return second;
   }
 }
 
-/** Connects, runs the plan step by step (methods of a step concurrently), ends the session. */
-export async function runClient(serverUrl: string, plan: Plan): Promise<void> {
-  const provider = new DemoOAuthProvider();
-  const { client, transport } = await connect(new URL(serverUrl), provider);
+/**
+ * Connects, runs the plan (`examples/shared/plan.ts`) and ends the session.
+ * The in-process contract of `dpop-fuzz check --module`.
+ */
+export async function runClient(serverUrl: string, options: ClientOptions): Promise<void> {
+  // Aborted when the run's signal fires, and when the run ends, so nothing it started outlives it.
+  const run = runController(options.signal);
+  const fetch = fetchWithSignal(options.fetch, run.signal);
   try {
-    for (const step of plan) await Promise.all(step.map((method) => runMethod(client, method)));
-    // Ends the MCP session (HTTP DELETE with Mcp-Session-Id); 405 is accepted by the SDK.
-    await transport.terminateSession();
+    const plan = planFromContext(options.context);
+    const provider = new DemoOAuthProvider(fetch);
+    const { client, transport } = await connect(new URL(serverUrl), provider, fetch, run.signal);
+    await runPlan(client, transport, plan, { signal: run.signal, log: options.log, describe: (e) => describeError(e).message });
+  } catch (error) {
+    throw describeError(error);
   } finally {
-    await client.close();
+    run.abort();
   }
 }
 
 /** `run.mjs <mcp-server-url>`: returns the exit code. */
-export async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
-  const serverUrl = argv.at(-1);
-  if (serverUrl === undefined || !URL.canParse(serverUrl)) {
-    process.stderr.write('usage: run.mjs <mcp-server-url>\n');
-    return 2;
-  }
-  try {
-    await runClient(serverUrl, planFromContext(env['MCP_CONFORMANCE_CONTEXT']));
-    return 0;
-  } catch (error) {
-    process.stderr.write(`error: ${describeError(error).replace(/\s*\n\s*/g, ' ')}\n`);
-    return 1;
-  }
+export function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  return runMain(runClient, argv, env);
 }
