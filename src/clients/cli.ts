@@ -32,7 +32,7 @@ const REFERENCE_USAGE = `usage: reference-client.js [--policy <knob=value,...>] 
 function brokenUsage(): string {
   const width = Math.max(...FAULT_NAMES.map((n) => n.length));
   const list = FAULT_NAMES.map((name) => `  ${name.padEnd(width)}  ${FAULTS[name]}`).join('\n');
-  return `usage: broken-client.js <fault-name> [--policy <knob=value,...>] <mcp-server-url>\n\nfaults:\n${list}\n\n${POLICY_USAGE}`;
+  return `usage: broken-client.js <fault-name>[,<fault-name>...] [--policy <knob=value,...>] <mcp-server-url>\n\nSeveral faults, comma-separated, make a client with independent bugs.\n\nfaults:\n${list}\n\n${POLICY_USAGE}`;
 }
 
 /** Takes `--policy <spec>` out of `argv`; the policy is null when the spec is invalid (the message is written). */
@@ -91,7 +91,7 @@ export async function referenceClientMain(argv: readonly string[], env: Env = pr
   return run(serverUrl, [], policy, 'reference-client', env, io);
 }
 
-/** `broken-client.js <fault-name> <serverUrl>`: returns the exit code. */
+/** `broken-client.js <fault-name>[,<fault-name>...] <serverUrl>`: returns the exit code. */
 export async function brokenClientMain(argv: readonly string[], env: Env = process.env, io: CliIo = processIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h') || argv.includes('--list')) {
     io.stdout(brokenUsage());
@@ -100,8 +100,10 @@ export async function brokenClientMain(argv: readonly string[], env: Env = proce
   const { rest, policy } = takePolicy(argv, io);
   const fault = rest[0];
   const serverUrl = rest.at(-1);
-  if (rest.length < 2 || fault === undefined || !isFaultName(fault)) {
-    if (fault !== undefined && rest.length >= 2) io.stderr(`unknown fault: ${fault}\n`);
+  const names = fault?.split(',') ?? [];
+  const unknown = names.find((name) => !isFaultName(name));
+  if (rest.length < 2 || fault === undefined || unknown !== undefined) {
+    if (unknown !== undefined && rest.length >= 2) io.stderr(`unknown fault: ${unknown}\n`);
     io.stderr(brokenUsage());
     return 2;
   }
@@ -109,5 +111,5 @@ export async function brokenClientMain(argv: readonly string[], env: Env = proce
     io.stderr(brokenUsage());
     return 2;
   }
-  return run(serverUrl, [fault], policy, `broken-client ${fault}`, env, io);
+  return run(serverUrl, names.filter(isFaultName), policy, `broken-client ${fault}`, env, io);
 }

@@ -94,6 +94,8 @@ describe('brokenClientMain', () => {
     const io = captureIo();
     expect(await brokenClientMain(['no-such-fault', 'http://127.0.0.1:1/mcp'], {}, io)).toBe(2);
     expect(io.err).toMatch(/unknown fault: no-such-fault/);
+    expect(await brokenClientMain(['bearer-scheme,no-such-fault', 'http://127.0.0.1:1/mcp'], {}, io)).toBe(2);
+    expect(io.err).toMatch(/unknown fault: no-such-fault/);
     expect(await brokenClientMain(['http://127.0.0.1:1/mcp'], {}, io)).toBe(2);
     expect(await brokenClientMain(['bearer-scheme', 'nope'], {}, io)).toBe(2);
   });
