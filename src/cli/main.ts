@@ -1,6 +1,7 @@
 import { installSignalHandlers, onCleanup } from '../driver/cleanup.ts';
 import { DriverError } from '../driver/types.ts';
 import { ScheduleError } from '../schedule/validate.ts';
+import { BASELINE_HELP, baselineCommand } from './commands/baseline.ts';
 import { CHECK_HELP, checkCommand } from './commands/check.ts';
 import { LIST_HELP, listCommand } from './commands/list.ts';
 import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
@@ -20,12 +21,13 @@ Commands:
   check     run a client once against a schedule and judge it
   list      print the check catalogue
   presets   list the named schedules
+  baseline  write an expected-failures file accepting a report's bugs
   help      show help for a command
 
 Run 'dpop-fuzz help <command>' for its options.
 Exit status: 0 clean, 1 violation found, 2 usage or infrastructure error.`;
 
-const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP };
+const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP, baseline: BASELINE_HELP };
 
 async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
@@ -52,6 +54,9 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
       return listCommand(rest);
     case 'presets':
       return presetsCommand(rest);
+    case 'baseline':
+      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'baseline'], signal);
+      return baselineCommand(rest);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   }

@@ -1,5 +1,5 @@
 import type { BaselineVerdict } from '../baseline/verdict.ts';
-import type { CheckResult } from '../checks/types.ts';
+import type { CheckResult, Profile } from '../checks/types.ts';
 import type { Schedule } from '../schedule/types.ts';
 import type { ClientOutcome, Trace } from '../trace/types.ts';
 
@@ -46,6 +46,8 @@ export interface FuzzReport {
   /** The client under test: `--command` string or `--module` path. */
   readonly client: { readonly kind: 'command' | 'module' | 'function'; readonly name: string };
   readonly seed: number;
+  /** The judge's profile (absent in reports written before it was recorded: `sep-1932`). */
+  readonly profile?: Profile;
   readonly requestedRuns: number;
   /** Runs executed (generation + shrinking excluded / included: see `shrinkRuns`). */
   readonly runs: number;

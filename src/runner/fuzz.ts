@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { CHECK_IDS, type CheckId } from '../checks/registry.ts';
-import type { JudgeOptions } from '../checks/types.ts';
+import { DEFAULT_JUDGE_OPTIONS, type JudgeOptions } from '../checks/types.ts';
 import { DriverError, type ClientTarget } from '../driver/types.ts';
 import type { FailureReport, FuzzReport, StopReason } from '../report/types.ts';
 import { scheduleArbitrary } from '../schedule/arbitraries.ts';
@@ -157,6 +157,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     tool: { name: 'mcp-dpop-fuzz', version: options.version ?? '0.0.0' },
     client: { kind: options.target.kind, name: options.clientName },
     seed: options.seed,
+    profile: options.judge?.profile ?? DEFAULT_JUDGE_OPTIONS.profile,
     requestedRuns: options.runs,
     runs: shared.runs,
     shrinkRuns: shared.shrinkRuns,

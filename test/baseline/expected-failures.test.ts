@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineError, baselineScenario, loadBaseline, parseBaseline } from '../../src/baseline/expected-failures.ts';
+import { baselineFromReports } from '../../src/baseline/from-reports.ts';
 import { compareWithBaseline } from '../../src/baseline/verdict.ts';
 import { scheduleWith } from '../../src/schedule/defaults.ts';
 import { failure, report } from '../report/fixtures.ts';
@@ -124,5 +125,22 @@ describe('compareWithBaseline', () => {
     expect(compareWithBaseline(report({ stoppedBy: 'completed', failures: [bug([ATH])], failedChecks: { [ATH]: 1 } }), whole, scenario).exitCode).toBe(0);
     const clean = compareWithBaseline(report({ stoppedBy: 'completed', failures: [], failedChecks: {} }), whole, scenario);
     expect(clean.stale).toEqual([{ entry: 'auth/dpop-fuzz', scheduleRan: false }]);
+  });
+});
+
+describe('baselineFromReports', () => {
+  it('writes a baseline under which the same report is all known, with each entry\'s minimal schedule', () => {
+    const nonce = scheduleWith({ mcp: { post: [{ kind: 'use-dpop-nonce', nonce: 'n1' }] } });
+    const sep = report({ stoppedBy: 'completed', failures: [bug([RS, COMPLETES]), { ...bug([ATH]), schedule: nonce }], flaky: [bug(['sep-1932-client-unique-jti'], 'flaky')], failedChecks: { [RS]: 2, [COMPLETES]: 2, [ATH]: 1 } });
+    const rfc = { ...report({ stoppedBy: 'completed', failures: [bug([ATH])], failedChecks: { [ATH]: 1 } }), profile: 'rfc9449' as const };
+    const text = baselineFromReports([sep, rfc]);
+    const parsed = parseBaseline(text, 'generated.yml');
+    expect(parsed.entries.map((e) => e.text)).toEqual([`auth/dpop-fuzz-rfc9449:${ATH}`, `auth/dpop-fuzz:${ATH}`, `auth/dpop-fuzz:${COMPLETES}`, `auth/dpop-fuzz:${RS}`]);
+    // Flaky failures are not accepted into a baseline.
+    expect(text).not.toContain('unique-jti');
+    expect(parsed.schedules.get(`auth/dpop-fuzz:${ATH}`)).toEqual(nonce);
+    expect(compareWithBaseline(sep, parsed, baselineScenario('sep-1932')).unexpected.filter((u) => u.kind !== 'flaky')).toEqual([]);
+    expect(compareWithBaseline(rfc, parsed, baselineScenario('rfc9449')).exitCode).toBe(0);
+    expect(text).not.toContain('*a');
   });
 });

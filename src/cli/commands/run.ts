@@ -10,6 +10,7 @@ import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
 import { compareWithBaseline } from '../../baseline/verdict.ts';
 import type { FuzzReport } from '../../report/types.ts';
+import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
 import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz } from '../../runner/fuzz.ts';
@@ -126,7 +127,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
 
   const corpus = corpusDir === null ? [] : await loadCorpus(corpusDir);
   // The known bugs' schedules run before everything else: a known bug is found again every time, a fixed one shows as stale.
-  const known = baseline === null ? [] : baseline.entries.filter((e) => e.scenario === scenario).flatMap((e) => baseline.schedules.get(e.text) ?? []);
+  const known = baseline === null ? [] : distinct(baseline.entries.filter((e) => e.scenario === scenario).flatMap((e) => baseline.schedules.get(e.text) ?? []));
   await checkWritable(outDir);
   const clientName = describeTarget(target);
   const first = [...(known.length > 0 ? [`${known.length} baseline schedule(s)`] : []), ...(corpus.length > 0 ? [`${corpus.length} corpus schedule(s)`] : [])];
@@ -219,6 +220,17 @@ function baselineSummary(v: BaselineVerdict): string[] {
   }
   if (!v.staleJudged) lines.push('  (stale entries not judged: exploration stopped early)');
   return lines;
+}
+
+/** Schedules without repeats (a bug failing three checks lists its schedule under each). */
+function distinct(schedules: readonly Schedule[]): Schedule[] {
+  const seen = new Set<string>();
+  return schedules.filter((s) => {
+    const key = JSON.stringify(s);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function parseSeed(value: string): number {
