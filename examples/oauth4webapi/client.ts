@@ -13,8 +13,8 @@
  * - one DPoP handle (`DPoP(client, keyPair)`) for the whole registration signs
  *   every token request (`authorizationCodeGrantRequest`,
  *   `refreshTokenGrantRequest`) and every MCP request
- *   (`protectedResourceRequest`, handed the handle when the token is
- *   DPoP-bound); the handle keeps the servers' nonces. oauth4webapi does not
+ *   (`protectedResourceRequest`, always handed the handle, as the library's
+ *   `examples/dpop.ts` does); the handle keeps the servers' nonces. oauth4webapi does not
  *   retry: as its `examples/dpop.ts` shows, the application sends the request
  *   once more when the library reports a nonce error (`isDPoPNonceError`).
  *   Nothing here builds a proof or reads a nonce;
@@ -201,13 +201,14 @@ export class Oauth4webapiAuthorization {
     const method = init?.method ?? 'GET';
     for (let renewed = false; ; renewed = true) {
       const { DPoP } = this.current().registration;
-      const { accessToken, tokenType } = this.current().tokens;
+      const { accessToken } = this.current().tokens;
       try {
         return await onceMoreOnNonceError(
           () =>
             oauth.protectedResourceRequest(accessToken, method, url, new Headers(init?.headers), body, {
-              // oauth4webapi's examples/dpop.ts: the DPoP handle goes with a token whose token_type is dpop.
-              DPoP: tokenType === 'dpop' ? DPoP : undefined,
+              // oauth4webapi's examples/dpop.ts: every protected resource request gets the DPoP handle,
+              // whatever token_type the token response named (the example never looks at it).
+              DPoP,
               signal: init?.signal ?? undefined,
               ...this.http,
             }),

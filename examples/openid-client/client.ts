@@ -10,8 +10,8 @@
  *   `dynamicClientRegistration`;
  * - one DPoP handle (`getDPoPHandle`) for the whole registration signs every
  *   token request (`authorizationCodeGrant`, `refreshTokenGrant`) and every
- *   MCP request (`fetchProtectedResource`, handed the handle when the token is
- *   DPoP-bound, as the library's `examples/dpop.ts` does); the handle keeps the
+ *   MCP request (`fetchProtectedResource`, always handed the handle, as the
+ *   library's `examples/dpop.ts` does); the handle keeps the
  *   servers' nonces and the library retries once by itself after a
  *   `use_dpop_nonce` challenge (`getDPoPHandle` docs). Nothing here builds a
  *   proof or reads a nonce;
@@ -166,10 +166,11 @@ export class OpenIdClientAuthorization {
     const body = requestBody(init?.body);
     for (let renewed = false; ; renewed = true) {
       const { config, DPoP } = this.current().registration;
-      const { accessToken, tokenType } = this.current().tokens;
+      const { accessToken } = this.current().tokens;
       try {
-        // openid-client's examples/dpop.ts: the DPoP handle goes with a token whose token_type is dpop.
-        return await oidc.fetchProtectedResource(config, accessToken, url, init?.method ?? 'GET', body, new Headers(init?.headers), tokenType === 'dpop' ? { DPoP } : undefined);
+        // openid-client's examples/dpop.ts: every protected resource request gets the DPoP handle,
+        // whatever token_type the token response named (the example never looks at it).
+        return await oidc.fetchProtectedResource(config, accessToken, url, init?.method ?? 'GET', body, new Headers(init?.headers), { DPoP });
       } catch (error) {
         if (renewed || !isInvalidToken(error)) throw error;
         await error.response.body?.cancel();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baselineScenario, parseBaseline } from '../../src/baseline/expected-failures.ts';
+import { loadCorpusFile } from '../../src/corpus/store.ts';
 import type { FuzzReport } from '../../src/report/types.ts';
 import { cli } from '../cli/support/cli.ts';
 
@@ -57,6 +58,18 @@ afterAll(async () => {
 describe('the library targets still show their known findings', () => {
   it('ships a baseline for every library target', () => {
     expect([...new Set(all.map((c) => c.target))]).toEqual(['oauth4webapi', 'openid-client', 'sdk-v2-client']);
+  });
+
+  it('keeps a replayable schedule for every finding of FINDINGS.md, each listed in its baseline', async () => {
+    const findings = await readFile('FINDINGS.md', 'utf8');
+    const files = [...findings.matchAll(/npx dpop-fuzz replay (examples\/([^/]+)\/findings\/[\w-]+\.json)/g)];
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    for (const [, file, target] of files) {
+      const entry = await loadCorpusFile(file!);
+      expect(entry.client).toBe(`module:examples/${target}/client.ts`);
+      const baseline = parseBaseline(await readFile(path.join('examples', target!, 'expected-failures.yml'), 'utf8'), target!);
+      for (const check of entry.checks) expect(baseline.entries.map((e) => e.text), `${file}: ${check}`).toContain(`${baselineScenario('sep-1932')}:${check}`);
+    }
   });
 
   it.concurrent.for(all.map((c) => [`${c.target} (${c.profile})`, c] as const))('%s', { timeout: 240_000 }, async ([, c], { expect }) => {
