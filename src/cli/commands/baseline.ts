@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { baselineFromReports } from '../../baseline/from-reports.ts';
 import { writeFileAtomic } from '../../io/atomic-file.ts';
+import { readJsonFile } from '../../io/read-json-file.ts';
 import type { FuzzReport } from '../../report/types.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
@@ -18,13 +18,7 @@ Options:
   --out <file>        write the file here instead of printing it`;
 
 async function readReport(file: string): Promise<FuzzReport> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(code ? `cannot read ${file}: ${code}` : `${file} is not valid JSON: ${(err as Error).message}`);
-  }
+  const json = await readJsonFile(file, 'report', (message) => new UsageError(message));
   const record = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   if (record.tool === undefined || !Array.isArray(record.failures)) throw new UsageError(`${file} is not a dpop-fuzz report.json`);
   return json as FuzzReport;
