@@ -27,8 +27,10 @@ describe('dpop-fuzz run', () => {
   it('finds, shrinks, reports and stores a counterexample; replay reproduces it', { timeout: 180_000 }, async () => {
     const out = path.join(dir, 'broken');
     const corpus = path.join(dir, 'corpus');
-    const r = await cli(['run', '--module', BROKEN, '--runs', '200', '--seed', '5', '--out', out, '--corpus', corpus, '--quiet'], 170_000);
+    // --stop-on-first: the one fault is all there is to find, so the search need not go on.
+    const r = await cli(['run', '--module', BROKEN, '--runs', '200', '--seed', '5', '--stop-on-first', '--out', out, '--corpus', corpus, '--quiet'], 170_000);
     expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('stopped: failure');
     expect(r.stdout).toContain('FAILURE sep-1932-client-rs-nonce');
     const report = await readReport(out);
     const bug = report.failures[0]!;
