@@ -35,6 +35,12 @@ export interface Baseline {
    * found again in every run and a fixed one is reliably reported as stale.
    */
   readonly schedules: ReadonlyMap<string, Schedule>;
+  /**
+   * `dpop-fuzz.intermittent`: entries of failures that depend on timing (a
+   * race in the client) and show in some nights only. They excuse a failure
+   * like any entry but are never called stale.
+   */
+  readonly intermittent: ReadonlySet<string>;
 }
 
 /** An expected-failures file that cannot be used; the message names the file and the entry. */
@@ -79,13 +85,26 @@ function checkOurEntries(entries: readonly BaselineEntry[], file: string): void 
   }
 }
 
-function parseSchedules(raw: unknown, entries: readonly BaselineEntry[], file: string): Map<string, Schedule> {
+/** The `dpop-fuzz` mapping: our extension of the official format (the official runner ignores it). */
+function extension(raw: unknown, file: string): Readonly<Record<string, unknown>> {
+  if (raw === undefined || raw === null) return {};
+  if (!isRecord(raw)) throw new BaselineError(`expected-failures file ${file}: 'dpop-fuzz' must be a mapping ('schedules', 'intermittent')`);
+  const unknownKey = Object.keys(raw).find((k) => k !== 'schedules' && k !== 'intermittent');
+  if (unknownKey !== undefined) throw new BaselineError(`expected-failures file ${file}: unknown key 'dpop-fuzz.${unknownKey}' (only 'schedules' and 'intermittent')`);
+  return raw;
+}
+
+function parseIntermittent(raw: unknown, entries: readonly BaselineEntry[], file: string): Set<string> {
+  if (raw === undefined || raw === null) return new Set();
+  if (!Array.isArray(raw) || raw.some((e) => typeof e !== 'string')) throw new BaselineError(`expected-failures file ${file}: 'dpop-fuzz.intermittent' must be a list of client entries`);
+  const listed = new Set(entries.map((e) => e.text));
+  const missing = (raw as string[]).find((e) => !listed.has(e));
+  if (missing !== undefined) throw new BaselineError(`expected-failures file ${file}: 'dpop-fuzz.intermittent' names '${missing}', which the client list does not contain`);
+  return new Set(raw as string[]);
+}
+
+function parseSchedules(schedules: unknown, entries: readonly BaselineEntry[], file: string): Map<string, Schedule> {
   const out = new Map<string, Schedule>();
-  if (raw === undefined || raw === null) return out;
-  if (!isRecord(raw)) throw new BaselineError(`expected-failures file ${file}: 'dpop-fuzz' must be a mapping with a 'schedules' mapping`);
-  const unknownKey = Object.keys(raw).find((k) => k !== 'schedules');
-  if (unknownKey !== undefined) throw new BaselineError(`expected-failures file ${file}: unknown key 'dpop-fuzz.${unknownKey}' (only 'schedules')`);
-  const schedules = raw['schedules'];
   if (schedules === undefined || schedules === null) return out;
   if (!isRecord(schedules)) throw new BaselineError(`expected-failures file ${file}: 'dpop-fuzz.schedules' must map client entries to schedules`);
   const listed = new Set(entries.map((e) => e.text));
@@ -109,13 +128,14 @@ export function parseBaseline(text: string, file: string): Baseline {
     const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line})` : '';
     throw new BaselineError(`expected-failures file ${file} is not valid YAML${where}: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (doc === null || doc === undefined) return { file, entries: [], schedules: new Map() };
+  if (doc === null || doc === undefined) return { file, entries: [], schedules: new Map(), intermittent: new Set() };
   if (!isRecord(doc)) throw new BaselineError(`expected-failures file ${file}: expected a mapping with 'client' (and/or 'server') lists`);
   const list = doc['client'];
   if (list !== undefined && list !== null && !Array.isArray(list)) throw new BaselineError(`expected-failures file ${file}: 'client' must be a list of '<scenario>' or '<scenario>:<check-id>' entries`);
   const entries = (Array.isArray(list) ? list : []).map((raw) => parseEntry(raw, file));
   checkOurEntries(entries, file);
-  return { file, entries, schedules: parseSchedules(doc['dpop-fuzz'], entries, file) };
+  const ours = extension(doc['dpop-fuzz'], file);
+  return { file, entries, schedules: parseSchedules(ours['schedules'], entries, file), intermittent: parseIntermittent(ours['intermittent'], entries, file) };
 }
 
 /** Reads and parses an expected-failures file; every problem is a `BaselineError` naming the file. */

@@ -48,7 +48,8 @@ export interface BaselineVerdict {
  * - a bug whose every check is listed (or whose scenario is listed whole) is known;
  * - any other bug, flaky failure, or check that failed in a run, is unexpected (exit 1);
  * - a listed check that failed in no run is stale (exit 1), as is a whole-scenario
- *   entry when nothing failed; judged only when exploration was not cut short.
+ *   entry when nothing failed; judged only when exploration was not cut short,
+ *   and never for entries marked intermittent.
  *
  * Staleness looks at every run, not only the shrunk counterexamples: a known
  * bug failing three checks may shrink to a schedule failing one of them, and
@@ -84,6 +85,8 @@ export function compareWithBaseline(report: FuzzReport, baseline: Baseline, scen
   if (staleJudged) {
     const anyFailure = Object.values(report.failedChecks).some((n) => n > 0);
     for (const e of entries) {
+      // A failure that depends on timing shows in some runs only: its absence proves nothing.
+      if (baseline.intermittent.has(e.text)) continue;
       const failing = e.checkId === null ? anyFailure : (report.failedChecks[e.checkId] ?? 0) > 0;
       if (!failing) stale.push({ entry: e.text, scheduleRan: baseline.schedules.has(e.text) });
     }

@@ -41,6 +41,7 @@ describe('parseBaseline', () => {
     ['a schedule for an unlisted entry', `client: []\ndpop-fuzz:\n  schedules:\n    auth/dpop-fuzz:${RS}: {}\n`, /which the client list does not contain/],
     ['an invalid schedule', `client:\n  - auth/dpop-fuzz:${RS}\ndpop-fuzz:\n  schedules:\n    auth/dpop-fuzz:${RS}: { as: { lifetime: -1 } }\n`, /schedule of 'auth\/dpop-fuzz:sep-1932-client-rs-nonce'/],
     ['an unknown extension key', 'dpop-fuzz:\n  fingerprints: {}\n', /unknown key 'dpop-fuzz.fingerprints'/],
+    ['an intermittent entry not in the list', `client: []\ndpop-fuzz:\n  intermittent: [auth/dpop-fuzz:${RS}]\n`, /'dpop-fuzz.intermittent' names 'auth\/dpop-fuzz:sep-1932-client-rs-nonce'/],
   ])('rejects %s with a message naming the file', (_what, text, message) => {
     expect(() => parseBaseline(text, 'b.yml')).toThrow(BaselineError);
     expect(() => parseBaseline(text, 'b.yml')).toThrow(message);
@@ -118,6 +119,16 @@ describe('compareWithBaseline', () => {
     const v = compareWithBaseline(r, baseline, scenario);
     expect(v.known).toEqual([{ checkIds: [RS], flaky: true, entries: [`auth/dpop-fuzz:${RS}`] }]);
     expect(v.unexpected.map((u) => [u.kind, u.unexpectedChecks])).toEqual([['flaky', [ATH]]]);
+  });
+
+  it('never calls an intermittent entry stale, and still counts it as known when it shows', () => {
+    const racy = parseBaseline(`client:\n  - auth/dpop-fuzz:${RS}\n  - auth/dpop-fuzz:${ATH}\ndpop-fuzz:\n  intermittent: [auth/dpop-fuzz:${ATH}]\n`, 'racy.yml');
+    const quiet = compareWithBaseline(report({ stoppedBy: 'completed', failures: [bug([RS])], failedChecks: { [RS]: 1 } }), racy, scenario);
+    expect(quiet.stale).toEqual([]);
+    expect(quiet.exitCode).toBe(0);
+    const shown = compareWithBaseline(report({ stoppedBy: 'completed', failures: [bug([RS])], flaky: [bug([ATH], 'flaky')], failedChecks: { [RS]: 1, [ATH]: 1 } }), racy, scenario);
+    expect(shown.known.map((k) => [k.checkIds, k.flaky])).toEqual([[[RS], false], [[ATH], true]]);
+    expect(shown.exitCode).toBe(0);
   });
 
   it('lets a whole-scenario entry excuse everything, and go stale when nothing failed', () => {
