@@ -121,12 +121,12 @@ interface SharedState {
 /**
  * The search loop: for all generated schedules, the client's run fails no
  * checked MUST check. Runs `workers` fast-check searches side by side. A run
- * that fails a check no known bug claims is shrunk (towards the fewest events
- * and default values, keeping one of its new checks), replayed to tell bugs
- * from flakes, and reported through the callbacks the moment it is known;
- * then that search goes on exploring. Runs that fail only claimed checks are
- * counted as hits of those bugs (see `BugBook`). Exploration ends after
- * `runs`, the time limit, `maxBugs` distinct failures or Ctrl-C.
+ * that fails a check no known bug explains is shrunk (towards the fewest
+ * events and default values, keeping one of those checks and adding none),
+ * replayed to tell bugs from flakes, and reported through the callbacks the
+ * moment it is known; then that search goes on exploring. Runs that show only
+ * known bugs are counted as their hits (see `BugBook`). Exploration ends
+ * after `runs`, the time limit, `maxBugs` distinct failures or Ctrl-C.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const startedAt = new Date();
