@@ -1,9 +1,9 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FuzzReport } from '../../src/report/types.ts';
-import { cli } from './support/cli.ts';
+import { cli, scratchCorpus } from './support/cli.ts';
 
 /**
  * `dpop-fuzz run --expected-failures` as a nightly job uses it: with a
@@ -36,8 +36,7 @@ async function runWith(name: string, baseline: string): Promise<{ code: number; 
   const file = path.join(dir, `${name}.yml`);
   await writeFile(file, baseline);
   const out = path.join(dir, name);
-  const corpus = path.join(dir, `${name}-corpus`);
-  await cp('corpus/hand-picked', path.join(corpus, 'hand-picked'), { recursive: true });
+  const corpus = await scratchCorpus(path.join(dir, name));
   const r = await cli(['run', '--module', CLIENT, '--runs', '8', '--seed', '3', '--workers', '2', '--corpus', corpus, '--confirm', '1', '--expected-failures', file, '--out', out, '--quiet'], 170_000);
   expect(r.stderr).not.toMatch(/error:/);
   return { code: r.code, stdout: r.stdout, report: JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8')) as FuzzReport };

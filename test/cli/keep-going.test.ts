@@ -1,9 +1,9 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FuzzReport } from '../../src/report/types.ts';
-import { cli } from './support/cli.ts';
+import { cli, scratchCorpus } from './support/cli.ts';
 
 /**
  * One `dpop-fuzz run` on a client with three independent faults reports
@@ -21,8 +21,7 @@ afterAll(async () => {
 });
 
 it('reports every fault of a client with three as its own bug', { timeout: 300_000 }, async () => {
-  const corpus = path.join(dir, 'corpus');
-  await cp('corpus/hand-picked', path.join(corpus, 'hand-picked'), { recursive: true });
+  const corpus = await scratchCorpus(dir);
   const out = path.join(dir, 'out');
   const client = 'test/cli/fixtures/three-faults-client.ts';
   const r = await cli(['run', '--module', client, '--runs', '40', '--seed', '4', '--workers', '2', '--confirm', '2', '--corpus', corpus, '--out', out, '--quiet'], 290_000);

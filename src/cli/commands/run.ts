@@ -9,6 +9,7 @@ import { CORPUS_FORMAT } from '../../corpus/entry.ts';
 import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
 import { compareWithBaseline } from '../../baseline/verdict.ts';
+import { bugKey } from '../../runner/bug-book.ts';
 import type { FuzzReport } from '../../report/types.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
@@ -257,11 +258,11 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const rate = report.durationMs > 0 ? ((report.runs + report.shrinkRuns) * 1000) / report.durationMs : 0;
   out(`${report.runs} runs (+${report.shrinkRuns} shrink runs) in ${(report.durationMs / 1000).toFixed(1)} s, ${rate.toFixed(1)} runs/s; seed ${report.seed}; stopped: ${report.stoppedBy}`);
-  const knownKeys = new Set((report.baseline?.known ?? []).map((k) => k.checkIds.join(' ')));
+  const knownKeys = new Set((report.baseline?.known ?? []).map((k) => bugKey(k.checkIds)));
   for (const f of report.failures) {
     // Under --fail-on warning a counterexample may consist of WARNINGs only: say so.
     const level = f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING';
-    const tag = report.baseline ? (knownKeys.has(f.checkIds.join(' ')) ? 'KNOWN ' : 'NEW ') : '';
+    const tag = report.baseline ? (knownKeys.has(bugKey(f.checkIds)) ? 'KNOWN ' : 'NEW ') : '';
     out(`\n${tag}${level} ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.hits} run(s) hit it, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
     for (const r of f.results) out(`  ${r.id}${r.status === 'WARNING' ? ' (WARNING)' : ''}: ${r.message}`);
     out(`  replay: ${f.replayCommand}`);

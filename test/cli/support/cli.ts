@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { cp } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The CLI as users run it. */
@@ -12,4 +13,15 @@ export function cli(args: string[], timeout = 60_000): Promise<{ code: number; s
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * A corpus folder under `dir` seeded with the hand-picked schedules, as a
+ * nightly job has it: a run reads them first and writes its counterexamples
+ * there, never into the repository's `corpus/`.
+ */
+export async function scratchCorpus(dir: string): Promise<string> {
+  const corpus = path.join(dir, 'corpus');
+  await cp('corpus/hand-picked', path.join(corpus, 'hand-picked'), { recursive: true });
+  return corpus;
 }
