@@ -31,9 +31,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discoverClients } from './side-by-side/clients.ts';
 import { ConfigError, readConfig, selectClients, type SideBySideConfig } from './side-by-side/config.ts';
-import { exec, killAll, mapPool } from './side-by-side/exec.ts';
+import { exec, killAll, mapPool } from '../src/official/exec.ts';
 import { countCorpus, fuzzFlags, runFuzz, type FuzzSettings } from './side-by-side/fuzz-tool.ts';
-import { CONFORMANCE_PACKAGE, InfrastructureError, obtainOfficialSuite, runOfficial, SCENARIOS, type OfficialSuite } from './side-by-side/official-suite.ts';
+import { CONFORMANCE_PACKAGE, InfrastructureError, obtainOfficialSuite, runOfficial, SCENARIOS, type OfficialSuite } from '../src/official/suite.ts';
 import { formatDuration, formatFuzzBugs, formatScenario, markdownReport } from './side-by-side/table.ts';
 import type { ClientResult, ClientSpec, RunMeta, SideBySideReport } from './side-by-side/types.ts';
 

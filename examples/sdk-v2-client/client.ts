@@ -39,16 +39,18 @@ import { planFromContext, runPlan } from '../shared/plan.ts';
 export { planFromContext };
 
 /**
- * RFC 9449 §5.1: ES256 when the authorization server accepts it (or lists
- * nothing), else the first listed alg the SDK can sign with.
+ * RFC 9449 §5.1: ES256 when the authorization server accepts it, else the
+ * first listed alg the SDK can sign with; when it lists nothing (or nothing
+ * signable), undefined: the SDK's default.
  */
-export function chooseAlg(advertised: readonly string[] | undefined): DpopAlg {
-  if (advertised === undefined || advertised.includes('ES256')) return 'ES256';
+export function chooseAlg(advertised: readonly string[] | undefined): DpopAlg | undefined {
+  if (advertised === undefined) return undefined;
+  if (advertised.includes('ES256')) return 'ES256';
   for (const alg of advertised) {
     const signable = DPOP_SUPPORTED_ALGS.find((known) => known === alg);
     if (signable !== undefined) return signable;
   }
-  return 'ES256';
+  return undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
  */
 import { cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { exec } from './exec.ts';
+import { exec } from '../../src/official/exec.ts';
 import { parseFuzzRun } from './fuzz.ts';
 import type { FuzzResult } from './types.ts';
 

@@ -4,11 +4,13 @@ import { ScheduleError } from '../schedule/validate.ts';
 import { BASELINE_HELP, baselineCommand } from './commands/baseline.ts';
 import { CHECK_HELP, checkCommand } from './commands/check.ts';
 import { LIST_HELP, listCommand } from './commands/list.ts';
+import { MUTATE_HELP, mutateCommand } from './commands/mutate.ts';
 import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
 import { REPLAY_HELP, replayCommand } from './commands/replay.ts';
 import { RUN_HELP, runCommand } from './commands/run.ts';
 import { CorpusError } from '../corpus/entry.ts';
 import { BaselineError } from '../baseline/expected-failures.ts';
+import { MutationError } from '../mutation/errors.ts';
 import { UsageError } from './usage-error.ts';
 
 const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clients
@@ -22,12 +24,13 @@ Commands:
   list      print the check catalogue
   presets   list the named schedules
   baseline  write an expected-failures file accepting a report's bugs
+  mutate    mutation-test a package's DPoP code with dpop-fuzz as the oracle
   help      show help for a command
 
 Run 'dpop-fuzz help <command>' for its options.
 Exit status: 0 clean, 1 violation found, 2 usage or infrastructure error.`;
 
-const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP, baseline: BASELINE_HELP };
+const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP, baseline: BASELINE_HELP, mutate: MUTATE_HELP };
 
 async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
@@ -57,6 +60,9 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
     case 'baseline':
       if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'baseline'], signal);
       return baselineCommand(rest);
+    case 'mutate':
+      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'mutate'], signal);
+      return mutateCommand(rest, signal);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   }
@@ -75,7 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await dispatch(argv, interrupted.signal);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError || err instanceof CorpusError || err instanceof BaselineError) {
+    if (err instanceof UsageError || err instanceof ScheduleError || err instanceof DriverError || err instanceof CorpusError || err instanceof BaselineError || err instanceof MutationError) {
       process.stderr.write(`dpop-fuzz: ${err.message}\n`);
     } else {
       const detail = process.env.DPOP_FUZZ_DEBUG ? (err as Error).stack : (err as Error)?.message ?? String(err);

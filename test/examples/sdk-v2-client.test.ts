@@ -69,8 +69,8 @@ describe('planFromContext', () => {
 });
 
 describe('chooseAlg (RFC 9449 §5.1)', () => {
-  it('keeps ES256 when it is advertised or nothing is', () => {
-    expect(chooseAlg(undefined)).toBe('ES256');
+  it('keeps ES256 when it is advertised, and leaves the SDK default when nothing is', () => {
+    expect(chooseAlg(undefined)).toBeUndefined();
     expect(chooseAlg(['PS256', 'ES256'])).toBe('ES256');
   });
 
@@ -79,7 +79,7 @@ describe('chooseAlg (RFC 9449 §5.1)', () => {
     expect(chooseAlg(['PS256', 'EdDSA'])).toBe('PS256');
   });
 
-  it('falls back to ES256 when nothing advertised is signable', () => {
-    expect(chooseAlg(['HS256'])).toBe('ES256');
+  it("falls back to the SDK's default when nothing advertised is signable", () => {
+    expect(chooseAlg(['HS256'])).toBeUndefined();
   });
 });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { readConfig, selectClients, DEFAULT_RUNS, DEFAULT_SEED, ConfigError } from '../../scripts/side-by-side/config.ts';
 import { shellWord } from '../../scripts/side-by-side/clients.ts';
 import { parseFuzzRun } from '../../scripts/side-by-side/fuzz.ts';
-import { clientStderrSection, parseCheckLines, parseChecksJson, parseOfficialRun, stripAnsi } from '../../scripts/side-by-side/official.ts';
+import { clientStderrSection, parseCheckLines, parseChecksJson, parseOfficialRun, stripAnsi } from '../../src/official/parse-run.ts';
 import { catchSummary, formatDuration, markdownReport, shortCheckId } from '../../scripts/side-by-side/table.ts';
 import type { ClientResult, ClientSpec, FuzzResult, OfficialResult, RunMeta } from '../../scripts/side-by-side/types.ts';
 

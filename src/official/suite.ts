@@ -12,7 +12,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { exec, type ExecResult } from './exec.ts';
-import { parseOfficialRun } from './official.ts';
+import { parseOfficialRun } from './parse-run.ts';
 import type { OfficialResult, OfficialScenarioResult } from './types.ts';
 
 export const CONFORMANCE_VERSION = '0.2.0-alpha.12';
@@ -127,10 +127,10 @@ export async function runScenario(suite: OfficialSuite, command: string, scenari
   return { scenario, exitCode: result.exitCode, wallMs: result.wallMs, ...parsed };
 }
 
-/** Runs every scenario, one after the other (as `conformance client --scenario` does). */
-export async function runOfficial(suite: OfficialSuite, command: string, cwd: string, outDir: string): Promise<OfficialResult> {
+/** Runs the scenarios (default: both DPoP ones), one after the other (as `conformance client --scenario` does). */
+export async function runOfficial(suite: OfficialSuite, command: string, cwd: string, outDir: string, only: readonly string[] = SCENARIOS): Promise<OfficialResult> {
   const scenarios: OfficialScenarioResult[] = [];
-  for (const scenario of SCENARIOS) {
+  for (const scenario of only) {
     scenarios.push(await runScenario(suite, command, scenario, cwd, path.join(outDir, scenario.replace(/\//g, '_'))));
   }
   return { scenarios, wallMs: scenarios.reduce((sum, s) => sum + s.wallMs, 0) };

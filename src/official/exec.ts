@@ -9,6 +9,8 @@ export interface ExecOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Hard limit: the whole process group is killed after this long. */
   readonly timeoutMs: number;
+  /** Called with each chunk of output as it arrives (live progress), besides capturing it. */
+  readonly onOutput?: (chunk: string) => void;
 }
 
 export interface ExecResult {
@@ -43,9 +45,10 @@ export function killAll(): void {
   for (const pid of running) killGroup(pid, 'SIGTERM');
 }
 
-function capture(stream: NodeJS.ReadableStream | null, sink: { text: string }): void {
+function capture(stream: NodeJS.ReadableStream | null, sink: { text: string }, onOutput?: (chunk: string) => void): void {
   stream?.setEncoding('utf8');
   stream?.on('data', (chunk: string) => {
+    onOutput?.(chunk);
     sink.text += chunk;
     if (sink.text.length > MAX_CAPTURE) sink.text = sink.text.slice(-MAX_CAPTURE);
   });
@@ -68,8 +71,8 @@ export function exec(file: string, args: readonly string[], options: ExecOptions
       timedOut = true;
       if (pid !== undefined) killGroup(pid, 'SIGKILL');
     }, options.timeoutMs);
-    capture(child.stdout, out);
-    capture(child.stderr, err);
+    capture(child.stdout, out, options.onOutput);
+    capture(child.stderr, err, options.onOutput);
     const finish = (exitCode: number | null, spawnError: string | null) => {
       clearTimeout(timer);
       if (pid !== undefined) running.delete(pid);

@@ -1,0 +1,58 @@
+/**
+ * Before any mutant: run the oracle's schedules against the unmutated
+ * package, several times each, and record what already fails. The SDK under
+ * test has bugs of its own (and races); a mutant is killed only by a failure
+ * its schedule never showed unmutated, so a known bug or a flaky check never
+ * counts as a kill.
+ */
+import type { Schedule } from '../schedule/types.ts';
+import { mapPool } from '../official/exec.ts';
+import { MutationError } from './errors.ts';
+import type { OracleTest } from './oracle-plan.ts';
+import { runOracleTest, type OracleClient, type OracleRunSettings } from './oracle-run.ts';
+import { CLIENT_NO_REQUEST, CLIENT_STRAY_ERROR } from './run-verdict.ts';
+
+export interface BaselineOptions extends OracleRunSettings {
+  /** Runs per schedule; the baseline is everything any of them failed. */
+  readonly replays: number;
+  /** Schedules run at the same time. */
+  readonly concurrency: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export async function baselinePass(client: OracleClient, schedules: readonly { id: string; schedule: Schedule }[], options: BaselineOptions): Promise<OracleTest[]> {
+  let done = 0;
+  // A stray error (nobody awaited it) cannot be pinned on one of the concurrent runs: every run
+  // in flight gets it in its baseline, so the Stryker workers, which do see it per run, never
+  // count it as a kill when the unmutated package produces it.
+  const inFlight = new Set<Set<string>>();
+  const onStray = (): void => {
+    for (const failed of inFlight) failed.add(CLIENT_STRAY_ERROR);
+  };
+  process.on('unhandledRejection', onStray);
+  process.on('uncaughtException', onStray);
+  let tests: OracleTest[];
+  try {
+    tests = await mapPool(schedules, Math.max(1, options.concurrency), async ({ id, schedule }): Promise<OracleTest> => {
+      if (options.signal?.aborted) throw new MutationError('interrupted');
+      const failed = new Set<string>();
+      inFlight.add(failed);
+      try {
+        for (let r = 0; r < options.replays; r++) for (const key of (await runOracleTest(client, schedule, options)).keys()) failed.add(key);
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        inFlight.delete(failed);
+      }
+      options.onProgress?.(++done, schedules.length);
+      return { id, schedule, baseline: [...failed].sort() };
+    });
+  } finally {
+    process.off('unhandledRejection', onStray);
+    process.off('uncaughtException', onStray);
+  }
+  if (tests.length > 0 && tests.every((t) => t.baseline.includes(CLIENT_NO_REQUEST))) {
+    throw new MutationError('the client never reached the test servers on the unmutated package; check it with dpop-fuzz check first');
+  }
+  return tests;
+}
