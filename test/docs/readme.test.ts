@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { catalogueMarkdown } from '../../src/cli/catalogue-markdown.ts';
 import { CHECK_HELP } from '../../src/cli/commands/check.ts';
+import { MUTATE_HELP } from '../../src/cli/commands/mutate.ts';
 import { REPLAY_HELP } from '../../src/cli/commands/replay.ts';
 import { RUN_HELP } from '../../src/cli/commands/run.ts';
 import { PRESETS } from '../../src/schedule/presets.ts';
@@ -25,6 +26,7 @@ describe('README', async () => {
     ['check', CHECK_HELP],
     ['run', RUN_HELP],
     ['replay', REPLAY_HELP],
+    ['mutate', MUTATE_HELP],
   ])('documents every option of `dpop-fuzz %s` as --help prints it', (_name, help) => {
     const options = help.slice(help.indexOf('Client ('), help.indexOf('Exit status:')).trim();
     expect(readme).toContain(options);
