@@ -121,7 +121,7 @@ export class DpopFuzzTestRunner implements TestRunner {
     ns.currentTestId = undefined;
     await this.loadClient(plan);
     const tests: TestResult[] = [];
-    for (const test of this.testsOf(plan)) {
+    for (const test of plan.tests) {
       if (perTest) ns.currentTestId = test.id;
       const started = performance.now();
       const verdict = await this.run(plan, test);
@@ -149,7 +149,7 @@ export class DpopFuzzTestRunner implements TestRunner {
     process.env[ACTIVE_MUTANT_ENV] = id;
     const started = performance.now();
     const filter = options.testFilter ? new Set(options.testFilter) : null;
-    const tests = this.testsOf(plan).filter((t) => filter === null || filter.has(t.id));
+    const tests = plan.tests.filter((t) => filter === null || filter.has(t.id));
     let ran = 0;
     try {
       for (const test of tests) {
@@ -178,11 +178,6 @@ export class DpopFuzzTestRunner implements TestRunner {
   private requirePlan(): OraclePlan {
     if (this.plan === null) throw new MutationError('the dpop-fuzz test runner was not initialised');
     return this.plan;
-  }
-
-  /** The tests of the plan (for the official oracle: one per scenario). */
-  private testsOf(plan: OraclePlan): readonly OracleTest[] {
-    return plan.tests;
   }
 
   /** One run of one test: what went wrong, stray errors included. */
