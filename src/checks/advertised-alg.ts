@@ -22,10 +22,13 @@ export const advertisedAlg: CheckFn = ({ trace, schedule, options }) => {
   // the RFC 8414 metadata that lists the algs) or a request presenting a token of this run. A proof
   // made with a key an earlier run chose (a cached token) is not.
   const informed = (e: (typeof proofs)[number]) => e.endpoint === 'token' || (e.authorization.kind === 'credentials' && e.authorization.tokenId !== null);
-  const unlisted = proofs.filter((e) => informed(e) && !schedule.as.algs.includes(String(e.proof!.header!.alg)));
+  const advertised = schedule.as.algs;
+  // RFC 9449 §5.1: the list is OPTIONAL; without it any asymmetric alg is the client's choice.
+  if (advertised === null) return verdict(id, 'SUCCESS', `All ${proofs.length} proof(s) used an asymmetric alg; the metadata advertised no list.`);
+  const unlisted = proofs.filter((e) => informed(e) && !advertised.includes(String(e.proof!.header!.alg)));
   if (unlisted.length > 0) {
     // SEP-1932: sign with an advertised algorithm. RFC 9449 §5.1 alone makes it an interoperability matter.
-    return verdict(id, options.profile === 'sep-1932' ? 'FAILURE' : 'WARNING', `${unlisted.length} proof(s) used alg ${algOf(unlisted[0]!.seq)}, not in dpop_signing_alg_values_supported [${schedule.as.algs.join(', ')}].`, unlisted.map((e) => e.seq));
+    return verdict(id, options.profile === 'sep-1932' ? 'FAILURE' : 'WARNING', `${unlisted.length} proof(s) used alg ${algOf(unlisted[0]!.seq)}, not in dpop_signing_alg_values_supported [${advertised.join(', ')}].`, unlisted.map((e) => e.seq));
   }
   return verdict(id, 'SUCCESS', `All ${proofs.length} proof(s) used an advertised asymmetric alg.`);
 };

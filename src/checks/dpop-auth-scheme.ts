@@ -1,15 +1,25 @@
-import { dpopTokenPresentations, mcpRequests, schemeOf, verdict } from './_internals/trace-queries.ts';
+import { dpopTokenPresentations, isBearerTokenType, mcpRequests, presentedToken, schemeOf, verdict } from './_internals/trace-queries.ts';
 import { bearerTolerated } from './_internals/profile.ts';
 import type { CheckFn } from './types.ts';
 
-/** RFC 9449 §7.1/§7.2 and SEP-1932: a DPoP-bound token goes with the DPoP scheme. */
-export const dpopAuthScheme: CheckFn = ({ trace, options }) => {
+/**
+ * RFC 9449 §7.1/§7.2 and SEP-1932: a DPoP-bound token goes with the DPoP
+ * scheme, and only a DPoP-bound one does.
+ */
+export const dpopAuthScheme: CheckFn = ({ trace, schedule, options }) => {
   const id = 'sep-1932-client-dpop-auth-scheme';
   // RFC 9449 §7.1: credentials = "DPoP" 1*SP token68; anything else is unusable.
   const malformed = mcpRequests(trace).filter((e) => e.authorization.kind === 'malformed');
   if (malformed.length > 0) {
     const raw = malformed[0]!.authorization.kind === 'malformed' ? malformed[0]!.authorization.raw : '';
     return verdict(id, 'FAILURE', `${malformed.length} request(s) sent an Authorization header that is not "<scheme> <token>" (first: ${JSON.stringify(raw.slice(0, 60))}).`, malformed.map((e) => e.seq));
+  }
+  // RFC 9449 §7.1, §4.3 check 12: the DPoP scheme asks the resource to confirm a key binding that a
+  // token typed Bearer does not have (RFC 6749 §7.1: the type says how to use the token; RFC 6750).
+  // Where the resource requires bound tokens, presenting one at all is the bug: bound-tokens-required.
+  const unbound = schedule.mcp.boundTokensRequired === true ? [] : mcpRequests(trace).filter((e) => schemeOf(e)?.toLowerCase() === 'dpop' && isBearerTokenType(presentedToken(trace, e)?.tokenType ?? ''));
+  if (unbound.length > 0) {
+    return verdict(id, 'FAILURE', `${unbound.length} request(s) presented a token issued with token_type ${JSON.stringify(presentedToken(trace, unbound[0]!)!.tokenType)} (not DPoP-bound) with the DPoP scheme; an unbound token is a bearer token.`, unbound.map((e) => e.seq));
   }
   const presented = dpopTokenPresentations(trace);
   if (presented.length === 0) return verdict(id, 'SKIPPED', 'The client never presented a DPoP-bound token to the MCP server.');

@@ -53,9 +53,9 @@ export const CHECKS = [
     id: 'sep-1932-client-dpop-auth-scheme',
     name: 'DpopAuthScheme',
     level: 'MUST',
-    description: 'A DPoP-bound access token is always presented as `Authorization: DPoP <token>` (a well-formed header), never with `Bearer` or another scheme.',
-    why: 'Resource servers must reject a DPoP-bound token sent as Bearer (RFC 9449 §7.2); MCP\'s profile requires the DPoP scheme without exception. Under `--profile rfc9449`, Bearer is tolerated after a Bearer-only challenge.',
-    fix: 'Pick the Authorization scheme from the token_type of the token response (case-insensitively), not from a hard-coded default.',
+    description: 'A DPoP-bound access token is always presented as `Authorization: DPoP <token>` (a well-formed header), never with `Bearer` or another scheme; a token issued with token_type Bearer (unbound) is never presented with the DPoP scheme.',
+    why: 'Resource servers must reject a DPoP-bound token sent as Bearer (RFC 9449 §7.2); MCP\'s profile requires the DPoP scheme without exception. Under `--profile rfc9449`, Bearer is tolerated after a Bearer-only challenge. The other way round, the DPoP scheme asks the resource to confirm a key binding an unbound token does not have (RFC 9449 §4.3, §7.1), so the request fails.',
+    fix: 'Pick the Authorization scheme from the token_type of the token response (case-insensitively), not from a hard-coded default or from whether the client has a DPoP key.',
     specReferences: [rfc9449('7.1', 'section-7.1'), rfc9449('7.2', 'section-7.2'), SEP_1932],
   },
   {

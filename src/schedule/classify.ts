@@ -29,7 +29,7 @@ export function scheduleLabels(s: Schedule): ScheduleLabels {
   const format = s.mcp.challengeFormat;
   const formatChanges = (Object.keys(DEFAULT_CHALLENGE_FORMAT) as (keyof typeof format)[]).filter((k) => format[k] !== DEFAULT_CHALLENGE_FORMAT[k]);
   const widest = Math.max(0, ...s.plan.map((step) => step.length));
-  const es256 = s.as.algs.indexOf('ES256');
+  const es256 = s.as.algs === null ? null : s.as.algs.indexOf('ES256');
   return {
     topology: s.topology,
     'as: initial nonce': s.as.initialNonce === null ? 'no' : 'yes',
@@ -38,7 +38,7 @@ export function scheduleLabels(s: Schedule): ScheduleLabels {
     'as: invalid_dpop_proof': s.as.tokenRequests.some((a) => a.kind === 'invalid-dpop-proof') ? 'scheduled' : 'no',
     'as: after the list': s.as.then.kind,
     'as: token_type': s.as.tokenType,
-    'as: algs': es256 === 0 ? 'ES256 first' : es256 > 0 ? 'ES256 later' : 'no ES256',
+    'as: algs': es256 === null ? 'not advertised' : es256 === 0 ? 'ES256 first' : es256 > 0 ? 'ES256 later' : 'no ES256',
     'as: token endpoint': [s.as.tokenPath === BASE_SCHEDULE.as.tokenPath ? 'default path' : 'other path', s.as.tokenQuery === null ? '' : 'query', s.as.tokenRedirect === null ? '' : redirectLabel(s.as.tokenRedirect)].filter(Boolean).join(' + '),
     'as: enforces algs': s.as.enforceAlgs ? 'yes' : 'no',
     'as: access token': s.as.accessTokens.kind,

@@ -89,6 +89,10 @@ export const PRESETS = {
     description: 'The servers advertise only EdDSA and PS256 (RFC 9449 §5.1).',
     schedule: scheduleWith({ as: { algs: ['EdDSA', 'PS256'] } }),
   },
+  'algs-not-advertised': {
+    description: 'Neither metadata document lists dpop_signing_alg_values_supported (OPTIONAL, RFC 9449 §5.1): the client signs with its default.',
+    schedule: scheduleWith({ as: { algs: null } }),
+  },
   'mcp-url-query': {
     description: 'The MCP URL carries a query string, which htu must not (RFC 9449 §4.2).',
     schedule: scheduleWith({ mcp: { query: 'tenant=a&x=%7E1' } }),

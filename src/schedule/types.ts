@@ -111,8 +111,12 @@ export interface CrossOriginRedirect {
 export type Redirect = 307 | 308 | CrossOriginRedirect | null;
 
 export interface AuthServerSchedule {
-  /** `dpop_signing_alg_values_supported` in the RFC 8414 metadata (RFC 9449 §5.1). */
-  readonly algs: readonly string[];
+  /**
+   * `dpop_signing_alg_values_supported` in the RFC 8414 metadata (RFC 9449 §5.1);
+   * null: the metadata leaves the OPTIONAL member out, so the client signs with
+   * its default, and neither server enforces a list.
+   */
+  readonly algs: readonly string[] | null;
   /** `token_type` returned with a token (RFC 6749 §5.1: case-insensitive). */
   readonly tokenType: string;
   /** Path of the token endpoint, e.g. `/token`. */

@@ -69,7 +69,7 @@ const scheduleSchema = z.strictObject({
   topology: z.enum(['separate-origins', 'same-origin']).default(base.topology),
   as: z
     .strictObject({
-      algs: z.array(z.string().min(1).max(20)).min(1).max(20).default(list(base.as.algs)),
+      algs: z.array(z.string().min(1).max(20)).min(1).max(20).nullable().default(() => (base.as.algs === null ? null : [...base.as.algs])),
       tokenType: tokenType.default(base.as.tokenType),
       tokenPath: path.default(base.as.tokenPath),
       tokenQuery: query.nullable().default(base.as.tokenQuery),

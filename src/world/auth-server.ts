@@ -6,7 +6,7 @@ import type { IssuedToken } from '../trace/types.ts';
 import { ActionCursor } from './action-cursor.ts';
 import type { WorldContext } from './context.ts';
 import { safeDescription } from './error-description.ts';
-import { verifyProof } from './proof-verdict.ts';
+import { enforcedAlgs, verifyProof } from './proof-verdict.ts';
 import { AS_METADATA_PATH, AUTHORIZE_PATH, isCrossOrigin, movedPath, redirectStatus, REGISTER_PATH } from './paths.ts';
 import type { ReadRequest } from './request-facts.ts';
 import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
@@ -88,8 +88,8 @@ export function createAuthServer(world: WorldContext): Hono {
         grant_types_supported: ['authorization_code', 'refresh_token'],
         code_challenge_methods_supported: ['S256'],
         token_endpoint_auth_methods_supported: ['none'],
-        // RFC 9449 §5.1
-        dpop_signing_alg_values_supported: as.algs,
+        // RFC 9449 §5.1: OPTIONAL; a schedule may leave it out.
+        ...(as.algs === null ? {} : { dpop_signing_alg_values_supported: as.algs }),
       }),
     })),
   );
@@ -273,7 +273,7 @@ export function createAuthServer(world: WorldContext): Hono {
       iatWindowSeconds: world.iatWindowSeconds,
       seenJtis,
       nonces: world.asNonces,
-      algs: as.enforceAlgs ? as.algs : undefined,
+      algs: enforcedAlgs(world.schedule),
     });
     if (verdict.kind === 'invalid') return reject(400, 'invalid_dpop_proof', verdict.reason);
     if (verdict.kind === 'nonce-required') {

@@ -5,7 +5,7 @@ import { buildChallenge, type ChallengeParams } from './challenge.ts';
 import { safeDescription } from './error-description.ts';
 import type { WorldContext } from './context.ts';
 import type { McpSessions } from './mcp-sessions.ts';
-import { verifyProof, type ProofVerdict } from './proof-verdict.ts';
+import { enforcedAlgs, verifyProof, type ProofVerdict } from './proof-verdict.ts';
 import { isCrossOrigin, movedPath, PRM_ROOT_PATH, redirectStatus, resourceMetadataPath } from './paths.ts';
 import type { ReadRequest } from './request-facts.ts';
 import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
@@ -67,7 +67,7 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
         authorization_servers: [world.urls.asOrigin],
         bearer_methods_supported: ['header'],
         // RFC 9449 §5.1 and §7.1 name the algs; RFC 9728 §2 the binding requirement (absent = false).
-        dpop_signing_alg_values_supported: algs,
+        ...(algs === null ? {} : { dpop_signing_alg_values_supported: algs }),
         ...(mcp.boundTokensRequired !== null ? { dpop_bound_access_tokens_required: mcp.boundTokensRequired } : {}),
       }),
     };
@@ -90,7 +90,7 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
     extra: Record<string, string> = {},
   ): Pick<HandlerResult, 'response' | 'separateFields'> => {
     const headers = new Headers({ 'content-type': 'application/json', ...extra });
-    const challenges = buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(req), algs }, mcp.challengeFormat);
+    const challenges = buildChallenge(mcp.challenge, { ...params, resourceMetadata: metadataUrl(req), algs: algs ?? [] }, mcp.challengeFormat);
     for (const value of challenges) headers.append('www-authenticate', value);
     const body = { error: params.error ?? 'unauthorized', error_description: safeDescription(params.description ?? 'authorization required') };
     const response = new Response(JSON.stringify(body), { status, headers });
@@ -134,9 +134,12 @@ export function createServer(world: WorldContext, sessions: McpSessions): Hono {
       accessToken: auth.token,
       seenJtis,
       nonces: world.mcpNonces,
-      algs: world.schedule.as.enforceAlgs ? algs : undefined,
+      algs: enforcedAlgs(world.schedule),
     };
-    if (scheme === 'dpop') return verifyProof(req.facts.proof, token.jkt === null ? expectations : { ...expectations, boundJkt: token.jkt });
+    // RFC 9449 §4.3 check 12, §7.1: the DPoP scheme asks the resource to confirm the token's key
+    // binding, and an unbound token (token_type Bearer) has none to confirm.
+    if (scheme === 'dpop' && token.jkt === null) return reject(req, 'invalid_token', 'an access token that is not DPoP-bound presented with the DPoP scheme');
+    if (scheme === 'dpop') return verifyProof(req.facts.proof, { ...expectations, boundJkt: token.jkt });
     // RFC 6750: an unbound token (the AS answered token_type Bearer) is a bearer token. RFC 9449
     // §7.2: a resource that challenges with Bearer only takes a bound token as one too; any
     // other resource refuses a DPoP-bound token presented with another scheme.

@@ -1,5 +1,6 @@
 import { athProblem, claimProblems } from '../dpop/claims.ts';
 import type { NonceBook } from '../dpop/nonce.ts';
+import type { Schedule } from '../schedule/types.ts';
 import type { ProofObservation } from '../trace/types.ts';
 
 export type ProofVerdict =
@@ -21,6 +22,15 @@ export interface ProofExpectations {
   readonly nonces: NonceBook;
   /** RFC 9449 §5.1: when set, only these algorithms are accepted (`dpop_signing_alg_values_supported`). */
   readonly algs?: readonly string[] | undefined;
+}
+
+/**
+ * The algorithms both servers accept (RFC 9449 §5.1), or undefined for any:
+ * only a schedule that enforces its advertised list restricts them, and one
+ * that advertises none has nothing to enforce.
+ */
+export function enforcedAlgs(schedule: Schedule): readonly string[] | undefined {
+  return schedule.as.enforceAlgs && schedule.as.algs !== null ? schedule.as.algs : undefined;
 }
 
 /**

@@ -65,6 +65,7 @@ const BROKEN: Record<FaultName, { preset: PresetName; expect: Partial<Record<Che
   'accept-unknown-token-type': { preset: 'token-type-unknown', expect: { 'sep-1932-client-unknown-token-type': 'FAILURE' } },
   'resend-after-transient': { preset: 'rs-transient-503', expect: { 'sep-1932-client-fresh-proof-on-retry': 'WARNING' } },
   'bearer-token-despite-required': { preset: 'bearer-token-binding-required', expect: { 'sep-1932-client-bound-tokens-required': 'FAILURE' } },
+  'dpop-scheme-for-bearer-token': { preset: 'bearer-token-binding-optional', expect: { 'sep-1932-client-dpop-auth-scheme': 'FAILURE' } },
   'reuse-refresh-token': { preset: 'rs-invalid-token-twice', expect: { 'sep-1932-client-no-grant-reuse': 'FAILURE' } },
   'follow-redirect-with-credentials': { preset: 'mcp-redirect-elsewhere', expect: { 'sep-1932-client-no-cross-origin-credentials': 'FAILURE' } },
   'dpop-jkt-other-key': { preset: 'dpop', expect: { 'sep-1932-client-dpop-jkt': 'FAILURE' } },

@@ -162,6 +162,14 @@ describe('sep-1932-client-advertised-alg severity', () => {
     expect(advertisedAlg({ ...es256(false).input(), schedule: psOnly }).status).toBe('SUCCESS');
   });
 
+  it('lets the client choose when the metadata lists no algs, and still fails none', () => {
+    const unlisted = scheduleWith({ as: { algs: null } });
+    expect(advertisedAlg({ ...es256(true).input(), schedule: unlisted }).status).toBe('SUCCESS');
+    const b = new TraceBuilder();
+    b.add({ server: 'as', at: 0, done: 1, proof: { jti: 'a', alg: 'none' } });
+    expect(advertisedAlg({ ...b.input(), schedule: unlisted }).status).toBe('FAILURE');
+  });
+
   it('always fails none and MAC algorithms', () => {
     const b = new TraceBuilder();
     b.add({ server: 'as', at: 0, done: 1, proof: { jti: 'a', alg: 'HS256' } });

@@ -110,6 +110,10 @@ const CASES: Record<FaultName, FaultCase> = {
     world: { tokenType: 'Bearer', boundTokensRequired: true },
     shows: ({ world }) => world.mcpAuthenticated.some((r) => r.authorization?.startsWith('Bearer ') === true && r.dpop === null),
   },
+  'dpop-scheme-for-bearer-token': {
+    world: { tokenType: 'Bearer' },
+    shows: ({ world }) => world.mcpAuthenticated.some((r) => r.authorization?.startsWith('DPoP ') === true && r.dpop !== null),
+  },
   'reuse-refresh-token': {
     world: { refreshTokens: true, mcpActions: { post: [{ kind: 'ok' }, { kind: 'invalid-token' }, { kind: 'ok' }, { kind: 'invalid-token' }] } },
     shows: ({ world }) => {

@@ -85,6 +85,16 @@ describe('metadata (RFC 8414, RFC 9449 §5.1)', () => {
     expect(entry).toMatchObject({ seq: 0, server: 'as', endpoint: 'as-metadata', status: 200, decision: { kind: 'served' } });
   });
 
+  it('leaves dpop_signing_alg_values_supported out of both metadata documents when the schedule has no list', async () => {
+    const w = await start({ as: { algs: null, enforceAlgs: true } });
+    const meta = await discover(w);
+    expect(meta).not.toHaveProperty('dpop_signing_alg_values_supported');
+    expect(meta.token_endpoint).toBe(`${w.asOrigin}/token`);
+    // Nothing advertised, nothing enforced: an EdDSA proof gets a token.
+    const key = await createTestKey('EdDSA');
+    expect((await obtainToken(w, key)).status).toBe(200);
+  });
+
   it('serves the token endpoint at the scheduled path', async () => {
     const w = await start({ as: { tokenPath: '/oauth2/token' } });
     expect((await discover(w)).token_endpoint).toBe(`${w.asOrigin}/oauth2/token`);

@@ -36,7 +36,7 @@ export function legitimateStop(trace: Trace, schedule: Schedule): string | null 
   const refused = trace.refused[0];
   if (refused) return `a request was refused before it reached the servers (${refused.reason})`;
   if (!isDpopTokenType(schedule.as.tokenType)) return `the authorization server issued token_type ${JSON.stringify(schedule.as.tokenType)}, which a client may refuse (RFC 9449 §5, RFC 6749 §7.1)`;
-  if (!schedule.as.algs.includes('ES256')) return `the advertised algorithms [${schedule.as.algs.join(', ')}] do not include ES256 (a client may support only some, RFC 9449 §5.1)`;
+  if (schedule.as.algs !== null && !schedule.as.algs.includes('ES256')) return `the advertised algorithms [${schedule.as.algs.join(', ')}] do not include ES256 (a client may support only some, RFC 9449 §5.1)`;
   if (schedule.mcp.challenge === 'Bearer') return 'the MCP server offered no DPoP challenge';
   const prev = previousAttempts(trace);
   const answer = trace.entries.find((e) => !unremarkable(e, prev));

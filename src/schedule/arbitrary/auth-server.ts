@@ -47,7 +47,8 @@ export function redirect(): fc.Arbitrary<Redirect> {
 export function authServer(constraints: AuthServerConstraints = {}): fc.Arbitrary<AuthServerSchedule> {
   const base = BASE_SCHEDULE.as;
   return fc.record({
-    algs: towardsFirst(weighted(6, base.algs), { weight: 4, arbitrary: fc.constantFrom(...ALG_LISTS) }),
+    // null: the metadata leaves the OPTIONAL member out (RFC 9449 §5.1) and the client uses its default.
+    algs: towardsFirst<readonly string[] | null>(weighted(6, base.algs), { weight: 4, arbitrary: fc.constantFrom(...ALG_LISTS) }, weighted(1, null)),
     // RFC 6749 §5.1: token_type is case-insensitive; `Bearer` = the AS declines to bind; N_A is unknown (§7.1).
     tokenType: towardsFirst(weighted(10, base.tokenType), weighted(3, 'dpop'), weighted(3, 'DPOP'), weighted(1, 'Bearer'), weighted(1, 'N_A')),
     tokenPath: towardsFirst(weighted(6, base.tokenPath), { weight: 2, arbitrary: fc.constantFrom('/oauth2/v1/token', '/Token', '/as/token/') }),
