@@ -5,6 +5,7 @@
  * its schedule never showed unmutated, so a known bug or a flaky check never
  * counts as a kill.
  */
+import { describeTarget } from '../driver/describe-target.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { mapPool } from '../official/exec.ts';
 import { MutationError } from './errors.ts';
@@ -21,7 +22,8 @@ export interface BaselineOptions extends OracleRunSettings {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-export async function baselinePass(client: OracleClient, schedules: readonly { id: string; schedule: Schedule }[], options: BaselineOptions): Promise<OracleTest[]> {
+/** `tests`: each client (an index into `clients`) with each schedule, as oracleTests() lists them. */
+export async function baselinePass(clients: readonly OracleClient[], tests: readonly { id: string; client: number; schedule: Schedule }[], options: BaselineOptions): Promise<OracleTest[]> {
   let done = 0;
   // A stray error (nobody awaited it) cannot be pinned on one of the concurrent runs: every run
   // in flight gets it in its baseline, so the Stryker workers, which do see it per run, never
@@ -32,27 +34,32 @@ export async function baselinePass(client: OracleClient, schedules: readonly { i
   };
   process.on('unhandledRejection', onStray);
   process.on('uncaughtException', onStray);
-  let tests: OracleTest[];
+  let judged: OracleTest[];
   try {
-    tests = await mapPool(schedules, Math.max(1, options.concurrency), async ({ id, schedule }): Promise<OracleTest> => {
+    judged = await mapPool(tests, Math.max(1, options.concurrency), async ({ id, client, schedule }): Promise<OracleTest> => {
+      const target = clients[client];
+      if (target === undefined) throw new MutationError(`test ${id} names no client`);
       if (options.signal?.aborted) throw new MutationError('interrupted');
       const failed = new Set<string>();
       inFlight.add(failed);
       try {
-        for (let r = 0; r < options.replays; r++) for (const key of (await runOracleTest(client, schedule, options)).keys()) failed.add(key);
+        for (let r = 0; r < options.replays; r++) for (const key of (await runOracleTest(target, schedule, options)).keys()) failed.add(key);
         await new Promise((resolve) => setImmediate(resolve));
       } finally {
         inFlight.delete(failed);
       }
-      options.onProgress?.(++done, schedules.length);
-      return { id, schedule, baseline: [...failed].sort() };
+      options.onProgress?.(++done, tests.length);
+      return { id, client, schedule, baseline: [...failed].sort() };
     });
   } finally {
     process.off('unhandledRejection', onStray);
     process.off('uncaughtException', onStray);
   }
-  if (tests.length > 0 && tests.every((t) => t.baseline.includes(CLIENT_NO_REQUEST))) {
-    throw new MutationError('the client never reached the test servers on the unmutated package; check it with dpop-fuzz check first');
+  for (let c = 0; c < clients.length; c++) {
+    const own = judged.filter((t) => t.client === c);
+    if (own.length > 0 && own.every((t) => t.baseline.includes(CLIENT_NO_REQUEST))) {
+      throw new MutationError(`the client ${describeTarget(clients[c]!)} never reached the test servers on the unmutated package; check it with dpop-fuzz check first`);
+    }
   }
-  return tests;
+  return judged;
 }

@@ -24,7 +24,7 @@ import type { FailOn } from '../runner/confirm.ts';
 import { baselinePass } from './baseline-pass.ts';
 import { MutationError } from './errors.ts';
 import { copyPackage, findInstalledPackage, type InstalledPackage } from './installed-package.ts';
-import { oracleSchedules, PLAN_FORMAT, type OraclePlan } from './oracle-plan.ts';
+import { oracleSchedules, oracleTests, PLAN_FORMAT, type OraclePlan } from './oracle-plan.ts';
 import { loadOracleClient } from './oracle-run.ts';
 import { parseSelector, resolveSelectors, strykerPattern, type ResolvedSelector } from './selectors.ts';
 
@@ -37,7 +37,8 @@ const STRYKER_RUN_LIMIT_MS = 6 * 60 * 60_000;
 export interface MutateOptions {
   readonly packageName: string;
   readonly selectors: readonly string[];
-  readonly client: OraclePlan['client'];
+  /** Each client runs against every schedule (at least one). */
+  readonly clients: OraclePlan['clients'];
   /** Command for the official suite's client (needed with `official`). */
   readonly officialCommand: string | null;
   /** Corpus folders whose schedules come first (in order). */
@@ -88,15 +89,16 @@ export async function mutatePackage(options: MutateOptions): Promise<MutateResul
     await ensureDir(options.outDir);
     const judge: JudgeOptions = { ...DEFAULT_JUDGE_OPTIONS, ...options.judge };
     const redirect = { from: pathToFileURL(pkg.dir).href.replace(/\/?$/, '/'), copy: COPY_DIR };
-    const base = { format: PLAN_FORMAT, client: options.client, redirect, judge, failOn: options.failOn, timeoutMs: options.timeoutMs } as const;
+    const base = { format: PLAN_FORMAT, clients: options.clients, redirect, judge, failOn: options.failOn, timeoutMs: options.timeoutMs } as const;
 
     // The dpop-fuzz oracle: the corpus plus generated schedules, against a baseline of the unmutated package.
     const corpora = await Promise.all(options.corpusDirs.map(async (dir) => ({ dir, entries: await loadCorpus(dir) })));
     const schedules = oracleSchedules(corpora, options.runs, options.seed);
     if (schedules.length === 0) throw new MutationError('the oracle has no schedule: give --runs > 0 or a corpus');
-    options.log(`baseline: ${schedules.length} schedules × ${options.replays} runs on the unmutated package…`);
-    const client = await loadOracleClient(options.client);
-    const tests = await quietly(() => baselinePass(client, schedules, { ...base, replays: options.replays, concurrency: 4, signal: options.signal }));
+    const planned = oracleTests(options.clients, schedules);
+    options.log(`baseline: ${schedules.length} schedules${options.clients.length > 1 ? ` × ${options.clients.length} clients` : ''} × ${options.replays} runs on the unmutated package…`);
+    const clients = await Promise.all(options.clients.map(loadOracleClient));
+    const tests = await quietly(() => baselinePass(clients, planned, { ...base, replays: options.replays, concurrency: 4, signal: options.signal }));
     const known = new Set(tests.flatMap((t) => t.baseline));
     options.log(`baseline: done${known.size ? `; the unmutated package already fails ${[...known].join(', ')} under some schedules (not counted as kills there)` : ''}`);
     const runs: OracleRun[] = [];
@@ -112,7 +114,7 @@ export async function mutatePackage(options: MutateOptions): Promise<MutateResul
       const officialPlan: OraclePlan = {
         ...base,
         oracle: 'official',
-        tests: SCENARIOS.map((id) => ({ id, schedule: null, baseline: [] })),
+        tests: SCENARIOS.map((id) => ({ id, client: 0, schedule: null, baseline: [] })),
         official: { bin: suite.bin, pathDirs: suite.pathDirs, command: options.officialCommand, scenarios: SCENARIOS },
       };
       runs.push(await runStryker(officialPlan, { workDir, mutate, options, htmlFile: path.join(options.outDir, 'official', 'index.html'), reportFile: path.join(options.outDir, 'official', 'mutation.json') }));
@@ -165,7 +167,7 @@ async function runStryker(plan: OraclePlan, { workDir, mutate, options, htmlFile
     dpopFuzz: { plan: planFile },
     mutate,
     // In-process runs report which tests reach which mutant; a subprocess cannot.
-    coverageAnalysis: plan.oracle === 'dpop-fuzz' && plan.client.kind === 'module' ? 'perTest' : 'off',
+    coverageAnalysis: plan.oracle === 'dpop-fuzz' && plan.clients.every((c) => c.kind === 'module') ? 'perTest' : 'off',
     concurrency: options.concurrency,
     timeoutMS: STRYKER_TIMEOUT_MS,
     reporters: ['html', 'json', 'progress-append-only'],

@@ -15,10 +15,19 @@ import { MutationError } from './errors.ts';
 
 export const PLAN_FORMAT = 'mcp-dpop-fuzz/mutation-plan@1';
 
-/** One Stryker "test": a schedule the client is run against. */
+/** A client that exercises the package: a module run in-process, or a command (one process per run). */
+export type OracleClientSpec = { readonly kind: 'module'; readonly path: string } | { readonly kind: 'command'; readonly command: string };
+
+/** One Stryker "test": a schedule one of the clients is run against. */
 export interface OracleTest {
-  /** Stable: `<corpus folder>/<path>`, `generated/<seed>/<index>`, or an official scenario (`auth/dpop`). */
+  /**
+   * Stable: `<corpus folder>/<path>`, `generated/<seed>/<index>`, or an
+   * official scenario (`auth/dpop`); with several clients, prefixed by the
+   * client's label (`direct-client: generated/1932/4`).
+   */
   readonly id: string;
+  /** Index into the plan's clients (0 for the official suite, which brings its own). */
+  readonly client: number;
   /** null for the official suite's scenarios (the suite brings its own server). */
   readonly schedule: Schedule | null;
   /**
@@ -40,8 +49,8 @@ export interface OfficialOracle {
 export interface OraclePlan {
   readonly format: typeof PLAN_FORMAT;
   readonly oracle: 'dpop-fuzz' | 'official';
-  /** Absolute module path (in-process) or a shell command (one process per run). */
-  readonly client: { readonly kind: 'module'; readonly path: string } | { readonly kind: 'command'; readonly command: string };
+  /** The clients, each run against every schedule: absolute module paths or shell commands. */
+  readonly clients: readonly OracleClientSpec[];
   /** The installed package's directory URL, and the copy's folder relative to the Stryker sandbox. */
   readonly redirect: { readonly from: string; readonly copy: string };
   readonly judge: JudgeOptions;
@@ -56,6 +65,18 @@ export function oracleSchedules(corpora: readonly { dir: string; entries: readon
   const fromCorpus = corpora.flatMap(({ dir, entries }) => entries.map(({ file, entry }) => ({ id: `${path.posix.basename(dir.replace(/\/+$/, ''))}/${relativeTo(dir, file)}`, schedule: entry.schedule })));
   const generated = runs === 0 ? [] : fc.sample(scheduleArbitrary(), { seed, numRuns: runs }).map((schedule, i) => ({ id: `generated/${seed}/${i}`, schedule }));
   return [...fromCorpus, ...generated];
+}
+
+/** A short name for a client in test ids: the module's file name, or the command. */
+export function clientLabel(client: OracleClientSpec): string {
+  return client.kind === 'module' ? path.basename(client.path).replace(/\.[cm]?[jt]s$/, '') : client.command;
+}
+
+/** Every client against every schedule; ids carry the client's label only when there are several. */
+export function oracleTests(clients: readonly OracleClientSpec[], schedules: readonly { id: string; schedule: Schedule }[]): { id: string; client: number; schedule: Schedule }[] {
+  const labels = clients.map(clientLabel);
+  const unique = labels.map((label, i) => (labels.indexOf(label) === i && labels.lastIndexOf(label) === i ? label : `${label}#${i + 1}`));
+  return clients.flatMap((_, client) => schedules.map(({ id, schedule }) => ({ id: clients.length === 1 ? id : `${unique[client]}: ${id}`, client, schedule })));
 }
 
 function relativeTo(dir: string, file: string): string {

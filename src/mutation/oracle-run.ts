@@ -11,14 +11,14 @@ import type { FailOn } from '../runner/confirm.ts';
 import { runOnce } from '../runner/run-once.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { MutationError } from './errors.ts';
-import type { OraclePlan } from './oracle-plan.ts';
+import type { OracleClientSpec } from './oracle-plan.ts';
 import { verdictOfDriverError, verdictOfRun, type RunVerdict } from './run-verdict.ts';
 
 /** A client ready to run: in-process (loaded once) or a command. */
 export type OracleClient = ClientTarget;
 
 /** Loads an in-process client's `runClient` once; a command needs nothing. */
-export async function loadOracleClient(client: OraclePlan['client']): Promise<OracleClient> {
+export async function loadOracleClient(client: OracleClientSpec): Promise<OracleClient> {
   if (client.kind === 'command') return { kind: 'command', command: client.command };
   const loaded: unknown = await import(pathToFileURL(path.resolve(client.path)).href);
   const run = typeof loaded === 'object' && loaded !== null ? Reflect.get(loaded, 'runClient') : undefined;

@@ -70,7 +70,7 @@ type PluginOptions = StrykerOptions & { dpopFuzz?: { plan?: string } };
 export class DpopFuzzTestRunner implements TestRunner {
   static readonly inject = tokens(commonTokens.options);
   private plan: OraclePlan | null = null;
-  private client: OracleClient | null = null;
+  private clients: OracleClient[] | null = null;
   /** Errors thrown outside any awaited call (timers, stream callbacks) during the current run. */
   private stray: string[] = [];
 
@@ -91,27 +91,29 @@ export class DpopFuzzTestRunner implements TestRunner {
     // A mutant may throw from a callback nobody awaits: count it against the run, do not let it end the worker.
     process.on('uncaughtException', (error) => this.stray.push(`uncaught exception: ${error.message}`));
     process.on('unhandledRejection', (reason) => this.stray.push(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
-    if (plan.oracle === 'official' || plan.client.kind === 'command') {
+    if (plan.oracle === 'official' || plan.clients.some((c) => c.kind === 'command')) {
       // Client subprocesses load the copy through the same hooks.
       process.env.DPOP_FUZZ_REDIRECT = JSON.stringify({ from, to });
       const hook = new URL('./redirect-register.mjs', import.meta.url).href;
       process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${hook}`.trim();
     }
-    if (plan.oracle === 'dpop-fuzz' && plan.client.kind === 'module') register(new URL('./redirect-hooks.mjs', import.meta.url), { data: { from, to } });
+    if (plan.oracle === 'dpop-fuzz' && plan.clients.some((c) => c.kind === 'module')) register(new URL('./redirect-hooks.mjs', import.meta.url), { data: { from, to } });
     // The client (and with it the package) is loaded by the first dry or mutant run, not here:
     // for a static mutant (code that runs when the module loads) Stryker starts a fresh worker,
     // and the mutant must be active before the package is evaluated.
   }
 
   /**
-   * Loads the client once per worker. Module-level code of the package runs
+   * Loads the clients once per worker. Module-level code of the package runs
    * now: with no test id set (so Stryker sees its coverage as static) and
    * with only the mutant of a static run active (so no other mutant's
    * module-level change outlives its own run).
    */
   private async loadClient(plan: OraclePlan): Promise<void> {
-    if (plan.oracle !== 'dpop-fuzz' || this.client !== null) return;
-    this.client = await loadOracleClient(plan.client);
+    if (plan.oracle !== 'dpop-fuzz' || this.clients !== null) return;
+    const clients: OracleClient[] = [];
+    for (const spec of plan.clients) clients.push(await loadOracleClient(spec));
+    this.clients = clients;
   }
 
   async dryRun(options: DryRunOptions): Promise<DryRunResult> {
@@ -187,8 +189,9 @@ export class DpopFuzzTestRunner implements TestRunner {
     if (plan.oracle === 'official') verdict = await runOfficialTest(plan, test.id);
     else {
       if (test.schedule === null) throw new MutationError(`test ${test.id} has no schedule`);
-      if (this.client === null) throw new MutationError('no client loaded');
-      verdict = new Map(await runOracleTest(this.client, test.schedule, plan));
+      const client = this.clients?.[test.client];
+      if (client === undefined) throw new MutationError(`no client loaded for test ${test.id}`);
+      verdict = new Map(await runOracleTest(client, test.schedule, plan));
     }
     // Give callbacks scheduled by the run a turn before it is judged.
     await new Promise((resolve) => setImmediate(resolve));

@@ -14,6 +14,7 @@ import { checkPreset, findings, statusOf } from './support.ts';
  */
 const COMMAND = `node ${path.resolve('examples/sdk-v2-client/run.mjs')}`;
 const MODULE = path.resolve('examples/sdk-v2-client/client.ts');
+const DIRECT_MODULE = path.resolve('examples/sdk-v2-client/mutation/direct-client.ts');
 let dir: string;
 
 beforeAll(async () => {
@@ -34,8 +35,14 @@ describe('the SDK v2 example client passes the judge', () => {
     ['command', 'algs-without-es256', ['sep-1932-client-advertised-alg', 'sep-1932-client-key-binding']],
     // The same client in process (`--module`), every request through the fuzzer's in-memory fetch.
     ['module', 'dpop-nonce', ['sep-1932-client-token-request-proof', 'sep-1932-client-as-nonce', 'sep-1932-client-rs-nonce']],
+    // No dpop_signing_alg_values_supported (RFC 9449 §5.1): the SDK's default alg.
+    ['module', 'algs-not-advertised', ['sep-1932-client-advertised-alg', 'sep-1932-client-key-binding']],
+    // The mutation oracle's second client: withDpop used directly, with a session object.
+    ['direct', 'dpop-nonce', ['sep-1932-client-token-request-proof', 'sep-1932-client-as-nonce', 'sep-1932-client-rs-nonce', 'sep-1932-client-htm-htu-match']],
+    // It refuses an unbound token instead of sending it with withDpop's DPoP scheme (RFC 9449 §7.1).
+    ['direct', 'bearer-token-binding-optional', ['sep-1932-client-token-request-proof']],
   ] as const)('%s %s', async ([how, preset, mustSucceed], { expect }) => {
-    const r = await checkPreset(how === 'command' ? { command: COMMAND } : { module: MODULE }, preset, path.join(dir, `${how}-${preset}`));
+    const r = await checkPreset(how === 'command' ? { command: COMMAND } : { module: how === 'module' ? MODULE : DIRECT_MODULE }, preset, path.join(dir, `${how}-${preset}`));
     expect(r.code, r.stderr).toBe(0);
     expect(findings(r.results)).toEqual([]);
     for (const id of mustSucceed) expect(statusOf(r.results, id), id).toBe('SUCCESS');

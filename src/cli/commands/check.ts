@@ -1,3 +1,4 @@
+import { describeTarget } from '../../driver/describe-target.ts';
 import path from 'node:path';
 import { CHECK_IDS, isCheckId, type CheckId } from '../../checks/registry.ts';
 import { DEFAULT_JUDGE_OPTIONS, type Profile } from '../../checks/types.ts';
@@ -48,10 +49,6 @@ export function parseTarget(command: string | undefined, module: string | undefi
     return { kind: 'command', command };
   }
   return { kind: 'module', path: module! };
-}
-
-export function describeTarget(target: ClientTarget): string {
-  return target.kind === 'command' ? target.command : target.kind === 'module' ? target.path : target.name;
 }
 
 export function parseProfile(value: string | undefined): Profile {

@@ -9,13 +9,14 @@ import { summarize, summaryMarkdown } from '../../mutation/summary.ts';
 import { loadVerdicts, type SurvivorVerdict } from '../../mutation/verdicts.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseProfile, parseTarget } from './check.ts';
+import { parseProfile } from './check.ts';
+import type { OracleClientSpec } from '../../mutation/oracle-plan.ts';
 import { formatDuration } from '../../report/markdown-text.ts';
 
 export const DEFAULT_MUTATION_RUNS = 50;
 export const DEFAULT_MUTATION_SEED = 1932;
 
-export const MUTATE_HELP = `Usage: dpop-fuzz mutate (--module <path> | --command "<cmd>") [options]
+export const MUTATE_HELP = `Usage: dpop-fuzz mutate (--module <path> | --command "<cmd>")... [options]
 
 Mutation-tests the DPoP code of an installed npm package with dpop-fuzz as
 the oracle (Stryker, on a temporary copy of the package: the installed one
@@ -24,11 +25,14 @@ one of the oracle's schedules fails a check (or crashes, or times out) that
 the unmutated package never failed under that schedule, twice in a row.
 Writes Stryker's HTML and JSON, summary.md and summary.json to --out.
 
-Client (exactly one; it must import the package):
+Client (one or more, each run against every schedule; each must import the
+package: give several to cover several ways of using it):
   --module <path>        JS/TS module exporting runClient(serverUrl, options),
-                         run in-process (fast; per-schedule coverage)
+                         run in-process (fast; per-schedule coverage);
+                         repeatable
   --command "<cmd>"      a Node.js command client (conformance contract); it
-                         loads the mutated copy through NODE_OPTIONS
+                         loads the mutated copy through NODE_OPTIONS;
+                         repeatable
 
 Options:
   --package <name>       npm package to mutate (default: ${DEFAULT_PACKAGE})
@@ -53,7 +57,8 @@ Options:
                          via npx) and write the side-by-side table
   --official-command "<cmd>"
                          the client command for the official suite (default:
-                         the --command client, or run.mjs next to --module)
+                         the first --command, or run.mjs next to the first
+                         --module)
   --verdicts <file>      YAML verdicts on survivors (equivalent, property-gap,
                          untested) shown in the summary; equivalent ones are
                          left out of the non-equivalent score
@@ -74,8 +79,8 @@ async function exists(file: string): Promise<boolean> {
 
 export async function mutateCommand(args: readonly string[], signal: AbortSignal): Promise<number> {
   const flags = parseFlags('mutate', args, {
-    command: { type: 'string' },
-    module: { type: 'string' },
+    command: { type: 'string', multiple: true },
+    module: { type: 'string', multiple: true },
     package: { type: 'string' },
     mutate: { type: 'string', multiple: true },
     runs: { type: 'string' },
@@ -95,8 +100,10 @@ export async function mutateCommand(args: readonly string[], signal: AbortSignal
     'keep-work': { type: 'boolean' },
     quiet: { type: 'boolean' },
   });
-  const target = parseTarget(flags.command, flags.module);
-  if (target.kind === 'function') throw new UsageError('mutate needs --module or --command');
+  const modules = flags.module ?? [];
+  const commands = flags.command ?? [];
+  if (modules.length + commands.length === 0) throw new UsageError('mutate needs a client: --module <path> or --command "<cmd>"');
+  if (commands.some((c) => c.trim() === '')) throw new UsageError('--command must not be empty');
   const packageName = flags.package ?? DEFAULT_PACKAGE;
   const selectors = flags.mutate ?? DEFAULT_SELECTORS[packageName];
   if (!selectors || selectors.length === 0) throw new UsageError(`no default selectors for ${packageName}: say what to mutate with --mutate <file>[#name|:a-b]`);
@@ -107,18 +114,17 @@ export async function mutateCommand(args: readonly string[], signal: AbortSignal
   const seed = intFlag('seed', flags.seed, DEFAULT_MUTATION_SEED, 0);
   const breakAt = flags.break === undefined ? null : Number(flags.break);
   if (breakAt !== null && !(breakAt >= 0 && breakAt <= 100)) throw new UsageError(`--break must be a percentage from 0 to 100, got ${JSON.stringify(flags.break)}`);
-  let client: { kind: 'module'; path: string } | { kind: 'command'; command: string };
-  let officialCommand: string | null = flags['official-command'] ?? null;
-  if (target.kind === 'module') {
-    const modulePath = path.resolve(target.path);
-    if (!(await exists(modulePath))) throw new UsageError(`client module not found: ${target.path}`);
-    client = { kind: 'module', path: modulePath };
-    const runner = path.join(path.dirname(modulePath), 'run.mjs');
-    if (officialCommand === null && (await exists(runner))) officialCommand = `node ${runner}`;
-  } else {
-    client = { kind: 'command', command: target.command };
-    officialCommand ??= target.command;
+  const clients: OracleClientSpec[] = [];
+  for (const module of modules) {
+    const modulePath = path.resolve(module);
+    if (!(await exists(modulePath))) throw new UsageError(`client module not found: ${module}`);
+    clients.push({ kind: 'module', path: modulePath });
   }
+  for (const command of commands) clients.push({ kind: 'command', command });
+  // The official suite runs one client command: the first --command, else run.mjs next to the first module.
+  let officialCommand: string | null = flags['official-command'] ?? commands[0] ?? null;
+  const runner = modules[0] === undefined ? null : path.join(path.dirname(path.resolve(modules[0])), 'run.mjs');
+  if (officialCommand === null && runner !== null && (await exists(runner))) officialCommand = `node ${runner}`;
   const verdicts: Map<string, SurvivorVerdict> = flags.verdicts ? await loadVerdicts(flags.verdicts) : new Map();
   const outDir = path.resolve(flags.out ?? path.join('reports', 'mutation'));
   const quiet = flags.quiet ?? false;
@@ -129,7 +135,7 @@ export async function mutateCommand(args: readonly string[], signal: AbortSignal
   const result = await mutatePackage({
     packageName,
     selectors,
-    client,
+    clients,
     officialCommand,
     corpusDirs: flags['no-corpus'] ? [] : (flags.corpus ?? ['corpus']),
     runs,

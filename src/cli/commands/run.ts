@@ -23,7 +23,8 @@ import { intFlag, parseFlags } from '../parse-flags.ts';
 import { createProgressDisplay } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 import { VERSION } from '../version.ts';
-import { CLIENT_RUN_FLAGS, describeTarget, parseCheckIds, parseProfile, parseTarget } from './check.ts';
+import { describeTarget } from '../../driver/describe-target.ts';
+import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 import { parseDuration } from '../parse-duration.ts';
 
 export const RUN_HELP = `Usage: dpop-fuzz run (--command "<cmd>" | --module <path>) [options]
