@@ -38,7 +38,7 @@ describe('the SDK v2 example client passes the judge', () => {
     // No dpop_signing_alg_values_supported (RFC 9449 §5.1): the SDK's default alg.
     ['module', 'algs-not-advertised', ['sep-1932-client-advertised-alg', 'sep-1932-client-key-binding']],
     // The mutation oracle's second client: withDpop used directly, with a session object.
-    ['direct', 'dpop-nonce', ['sep-1932-client-token-request-proof', 'sep-1932-client-as-nonce', 'sep-1932-client-rs-nonce', 'sep-1932-client-htm-htu-match']],
+    ['direct', 'dpop-nonce', ['sep-1932-client-token-request-proof', 'sep-1932-client-as-nonce', 'sep-1932-client-rs-nonce', 'sep-1932-client-htm-htu-match', 'sep-1932-client-dpop-jkt']],
     // It refuses an unbound token instead of sending it with withDpop's DPoP scheme (RFC 9449 §7.1).
     ['direct', 'bearer-token-binding-optional', ['sep-1932-client-token-request-proof']],
   ] as const)('%s %s', async ([how, preset, mustSucceed], { expect }) => {

@@ -6,10 +6,13 @@
  * to the transport (client.ts). The SDK paths this reaches that client.ts
  * does not: `withDpop` given a session object rather than a function, and a
  * `fetch(url)` call without `init` (the form an application uses for a plain
- * GET, which `withDpop` must sign as GET, RFC 9449 §4.2 `htm`).
+ * GET, which `withDpop` must sign as GET, RFC 9449 §4.2 `htm`), and the
+ * session's `thumbprint` as the authorization request's `dpop_jkt`.
  *
  * - Tokens come from the SDK's `auth()` with the example's provider (its
- *   `dpop()` session signs every token request, RFC 9449 §5).
+ *   `dpop()` session signs every token request, RFC 9449 §5). The
+ *   authorization code is bound to the same key with `dpop_jkt` (RFC 9449
+ *   §10), which the SDK leaves to the application.
  * - `getToken` hands out the access token only when the authorization server
  *   bound it (`token_type` DPoP in any letter case, RFC 6749 §5.1): `withDpop`
  *   always uses the DPoP scheme, and an unbound token must not go out with it
@@ -21,6 +24,16 @@ import type { ClientOptions } from '../../shared/contract.ts';
 import { fetchWithSignal, runController } from '../../shared/fetch.ts';
 import { planFromContext, runPlan } from '../../shared/plan.ts';
 import { DemoOAuthProvider } from '../client.ts';
+
+/** The example's provider, binding the authorization code to the session's key. */
+class CodeBindingProvider extends DemoOAuthProvider {
+  /** RFC 9449 §10: `dpop_jkt` is the JWK SHA-256 thumbprint (RFC 7638) of the key that will redeem the code. */
+  override async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+    const session = await this.dpop();
+    if (session !== undefined) authorizationUrl.searchParams.set('dpop_jkt', session.thumbprint);
+    await super.redirectToAuthorization(authorizationUrl);
+  }
+}
 
 /** Discovery, registration, authorization and the DPoP-signed code exchange, all by the SDK's `auth()`. */
 async function authorize(serverUrl: URL, provider: DemoOAuthProvider, fetch: typeof globalThis.fetch): Promise<void> {
@@ -40,7 +53,7 @@ export async function runClient(serverUrl: string, options: ClientOptions): Prom
   try {
     const plan = planFromContext(options.context);
     const url = new URL(serverUrl);
-    const provider = new DemoOAuthProvider(fetch);
+    const provider = new CodeBindingProvider(fetch);
     await authorize(url, provider, fetch);
     const tokens = provider.tokens();
     if (tokens === undefined) throw new Error('the SDK reported success but stored no tokens');
