@@ -18,7 +18,7 @@ import { DEFAULT_JUDGE_OPTIONS, type JudgeOptions } from '../checks/types.ts';
 import { loadCorpus } from '../corpus/store.ts';
 import { onCleanup } from '../driver/cleanup.ts';
 import { ensureDir, writeJson } from '../io/atomic-file.ts';
-import { exec } from '../official/exec.ts';
+import { exec, killAll } from '../official/exec.ts';
 import { obtainOfficialSuite, SCENARIOS } from '../official/suite.ts';
 import type { FailOn } from '../runner/confirm.ts';
 import { baselinePass } from './baseline-pass.ts';
@@ -79,7 +79,12 @@ export async function mutatePackage(options: MutateOptions): Promise<MutateResul
   const selectors = options.selectors.map(parseSelector);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dpop-fuzz-mutate-'));
   const removeWork = () => (options.keepWork ? undefined : rm(workDir, { recursive: true, force: true }));
-  const unregister = onCleanup(removeWork);
+  // On Ctrl-C: Stryker runs in its own process group (exec), which a terminal's SIGINT does not
+  // reach; end it and its workers at once, then remove the work directory they were writing to.
+  const unregister = onCleanup(async () => {
+    killAll('SIGKILL');
+    await removeWork();
+  });
   try {
     await copyPackage(pkg, path.join(workDir, COPY_DIR));
     const resolved = await resolveSelectors(path.join(workDir, COPY_DIR), selectors);

@@ -40,9 +40,9 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Kills every process group this module started and has not seen end. */
-export function killAll(): void {
-  for (const pid of running) killGroup(pid, 'SIGTERM');
+/** Kills every process group this module started and has not seen end (SIGTERM unless told). */
+export function killAll(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const pid of running) killGroup(pid, signal);
 }
 
 function capture(stream: NodeJS.ReadableStream | null, sink: { text: string }, onOutput?: (chunk: string) => void): void {
