@@ -36,7 +36,7 @@ const EXPECTED: Record<FaultName, Expectation> = {
   'accept-unknown-token-type': { check: 'sep-1932-client-unknown-token-type', maxEvents: 1 },
   'resend-after-transient': { check: 'sep-1932-client-fresh-proof-on-retry', maxEvents: 1, warning: true },
   'bearer-token-despite-required': { check: 'sep-1932-client-bound-tokens-required', maxEvents: 1 },
-  'dpop-scheme-for-bearer-token': { check: 'sep-1932-client-dpop-auth-scheme', maxEvents: 1 },
+  'dpop-scheme-for-bearer-token': { check: 'sep-1932-client-dpop-auth-scheme', maxEvents: 2 },
   'reuse-refresh-token': { check: 'sep-1932-client-no-grant-reuse', maxEvents: 3 },
   'follow-redirect-with-credentials': { check: 'sep-1932-client-no-cross-origin-credentials', maxEvents: 1 },
   'dpop-jkt-other-key': { check: 'sep-1932-client-dpop-jkt', maxEvents: 0 },

@@ -22,7 +22,7 @@ export const FAULTS = {
   'accept-unknown-token-type': 'uses a token of a token_type it does not understand (neither DPoP nor Bearer) as if it were DPoP-bound (RFC 6749 §7.1)',
   'resend-after-transient': 'after a 429/503, resends the identical request with the same DPoP proof (RFC 9449 §7.3)',
   'bearer-token-despite-required': 'presents a token the authorization server typed Bearer as a bearer token even where the resource metadata requires DPoP-bound tokens (RFC 9728 §2)',
-  'dpop-scheme-for-bearer-token': 'presents a token the authorization server typed Bearer (unbound) with the DPoP scheme and a proof (RFC 9449 §7.1, RFC 6750)',
+  'dpop-scheme-for-bearer-token': 'where the resource does not require DPoP-bound tokens, presents a token the authorization server typed Bearer (unbound) with the DPoP scheme and a proof (RFC 9449 §7.1, RFC 6750)',
   'reuse-refresh-token': 'keeps refreshing with the first refresh token after the authorization server rotated it (RFC 6749 §6, RFC 9700 §4.14.2)',
   'follow-redirect-with-credentials': 'follows a 307/308 to another origin with its access token and a DPoP proof (RFC 6750 §5.3)',
   'dpop-jkt-other-key': 'sends dpop_jkt for another key than the one that signs the code exchange (RFC 9449 §10)',

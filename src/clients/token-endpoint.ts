@@ -40,8 +40,8 @@ export function tokenUse(tokenType: string, policy: ClientPolicy, bindingRequire
     // FAULT accept-unknown-token-type: a token_type the client does not understand is used as if it were DPoP.
     return faults.has('accept-unknown-token-type') ? 'dpop' : null;
   }
-  // FAULT dpop-scheme-for-bearer-token: a Bearer token is used as if it were DPoP-bound.
-  if (faults.has('dpop-scheme-for-bearer-token')) return 'dpop';
+  // FAULT dpop-scheme-for-bearer-token: where the resource takes unbound tokens, a Bearer token is used as if it were DPoP-bound.
+  if (faults.has('dpop-scheme-for-bearer-token') && !bindingRequired) return 'dpop';
   // FAULT bearer-token-despite-required: a Bearer token is used even where binding is required.
   if (faults.has('bearer-token-despite-required')) return 'bearer';
   return policy.bearerTokens === 'use-unless-required' && !bindingRequired ? 'bearer' : null;
