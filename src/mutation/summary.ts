@@ -182,10 +182,11 @@ export function summaryMarkdown(s: MutationSummary): string {
     out.push(`| ${b.mutants} | ${b.killedByOfficial} | ${b.killedByDpopFuzz} | ${b.killedByBoth} | ${b.killedByNeither} | ${b.onlyOfficial} | ${b.onlyDpopFuzz} | ${formatDuration(b.msPerMutant.official)} | ${formatDuration(b.msPerMutant.dpopFuzz)} |`);
   }
   out.push('', '## Mutants per selector', '', '| selector | mutants | detected | survived | no coverage | score |', '|---|---:|---:|---:|---:|---:|');
-  for (const sel of s.selectors) {
-    const ms = s.mutants.filter((m) => m.selector === sel.selector);
+  // One row per selector, though one may resolve to several line ranges.
+  for (const selector of new Set(s.selectors.map((sel) => sel.selector))) {
+    const ms = s.mutants.filter((m) => m.selector === selector);
     const detected = ms.filter((m) => isDetected(m.dpopFuzz.status)).length;
-    out.push(`| \`${sel.selector}\` | ${ms.length} | ${detected} | ${ms.filter((m) => m.dpopFuzz.status === 'Survived').length} | ${ms.filter((m) => m.dpopFuzz.status === 'NoCoverage').length} | ${percent(detected, ms.length)} % |`);
+    out.push(`| \`${selector}\` | ${ms.length} | ${detected} | ${ms.filter((m) => m.dpopFuzz.status === 'Survived').length} | ${ms.filter((m) => m.dpopFuzz.status === 'NoCoverage').length} | ${percent(detected, ms.length)} % |`);
   }
   const killers = Object.entries(s.killers).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (killers.length > 0) {
