@@ -38,6 +38,9 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
     // IPv6 literals
     ['http://[::1]:3000/mcp', 'http://[::1]:3000/mcp'],
     ['HTTP://[FE80::A]:80/', 'http://[fe80::a]/'],
+    // §3.2.2 IPvFuture: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" ), lowercased
+    ['https://[v12.ab:c]/x', 'https://[v12.ab:c]/x'],
+    ['https://[VF.Z~]:8443/', 'https://[vf.z~]:8443/'],
     // query and fragment dropped
     ['https://h/mcp?x=1#frag', 'https://h/mcp'],
     ['https://h#frag', 'https://h/'],
@@ -64,6 +67,11 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
     ['malformed percent-encoding', 'https://h/%zz'],
     ['truncated percent-encoding', 'https://h/%4'],
     ['unclosed IPv6 literal', 'https://[::1/'],
+    ['IPvFuture after other text', 'https://[xv1.a]/'],
+    ['IPvFuture with a character outside its grammar', 'https://[v1.a%]/'],
+    ['IPvFuture without its hex version', 'https://[v.a]/'],
+    ['truncated percent-encoding in userinfo', 'https://a%4@h/'],
+    ['truncated percent-encoding in the host', 'https://h%4/'],
     ['invalid IPv6 literal', 'https://[not-ip]/'],
     ['garbage after IPv6 literal', 'https://[::1]x/'],
     ['backslash', 'https://h\\x/'],

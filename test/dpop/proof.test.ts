@@ -285,6 +285,14 @@ describe('inspectProof: structural problems', () => {
     else header['typ'] = typ;
     const o = await observe(signed('ES256', P256.privateKey, header));
     expect(o.problems).toEqual([problem]);
+    // A wrong typ is a problem, never also a note.
+    expect(o).not.toHaveProperty('notes');
+  });
+
+  it('typ dpop+jwt exactly: neither a problem nor a note', async () => {
+    const o = await observe(signed('ES256', P256.privateKey, dpopHeader()));
+    expect(o.problems).toEqual([]);
+    expect(o).not.toHaveProperty('notes');
   });
 
   it.each(['application/dpop+jwt', 'DPoP+JWT', 'Application/DPOP+jwt'])('typ %s: the same media type (RFC 7515 §4.1.9), so a note, not a problem', async (typ) => {

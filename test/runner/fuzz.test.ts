@@ -78,7 +78,11 @@ describe('fuzz', () => {
       expect(bug.hits).toBeLessThanOrEqual(report.failedChecks[bug.checkIds[0]!]!);
     }
     expect(report.failures.some((bug) => bug.hits > 1)).toBe(true);
-    expect(found).toHaveLength(3);
+    // Every first sighting is written at once, before shrinking; a run that showed two faults
+    // together is one more sighting, whose shrunk bug then merges with its twin: so at least one
+    // per bug, and every bug among them.
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    for (const bug of report.failures) expect(found.some((checks) => bug.checkIds.every((id) => checks.includes(id))), bug.checkIds.join()).toBe(true);
     // In the order found (all are FAILUREs).
     expect(report.failures.map((f) => f.foundAtRun)).toEqual([...report.failures.map((f) => f.foundAtRun)].sort((a, b) => a - b));
     // The schedule of the nonce bug holds a nonce challenge and nothing about URLs or token types.
