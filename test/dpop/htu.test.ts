@@ -85,7 +85,7 @@ describe('normalizeHttpUri (RFC 3986 §6.2.2–6.2.3)', () => {
   });
 
   it('returns null instead of throwing on non-string input', () => {
-    for (const value of [undefined, null, 42, {}, ['https://h/']]) {
+    for (const value of [undefined, null, 42, {}, ['https://h/'], { toString: () => 'https://h/' }]) {
       expect(normalizeHttpUri(value as unknown as string)).toBeNull();
     }
   });

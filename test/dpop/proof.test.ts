@@ -182,6 +182,14 @@ describe('inspectProof: well-formed proofs', () => {
     expect(o.signatureValid).toBe(true);
   });
 
+  it('does not take an Ed448 signature for one of another alg', async () => {
+    const ed448 = generateKeyPairSync('ed448');
+    const jwk = ed448.publicKey.export({ format: 'jwk' });
+    // RFC 7515 §4.1.1: the signature is checked for the alg the header names, which an Ed448 key cannot make.
+    const o = await observe(signed('EdDSA', ed448.privateKey, dpopHeader({ alg: 'ES512', jwk })));
+    expect(o.signatureValid).toBe(false);
+  });
+
   it('rejects a forged ES256K signature', async () => {
     const k1 = ecKeys('secp256k1');
     const other = ecKeys('secp256k1');

@@ -104,6 +104,7 @@ describe('publicKeyMaterial and privateJwkMembers', () => {
     ['kty from the prototype chain', { kty: 'toString' }],
     ['a member not a string', { ...RFC9449_KEY, y: 1 }],
     ['an empty member', { ...RFC9449_KEY, x: '' }],
+    ['an empty curve name', { ...RFC9449_KEY, crv: '' }],
     ['a member that is not base64url', { ...RFC9449_KEY, x: 'a+b/' }],
     ['an oversized member', { kty: 'RSA', e: 'AQAB', n: 'A'.repeat(4097) }],
   ])('is null for %s', (_why, jwk) => {
