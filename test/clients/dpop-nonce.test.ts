@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NonceSlot, deliveredNonce, isNonceValue } from '../../src/clients/dpop-nonce.ts';
+import { NonceSlot, NonceSlots, deliveredNonce, isNonceValue } from '../../src/clients/dpop-nonce.ts';
 
 // Every NQCHAR (RFC 6749 Appendix A: %x21 / %x23-5B / %x5D-7E).
 const ALL_NQCHAR = Array.from({ length: 0x7e - 0x21 + 1 }, (_, i) => String.fromCharCode(0x21 + i))
@@ -45,5 +45,19 @@ describe('NonceSlot', () => {
     expect(slot.set('n1')).toBe(false);
     expect(slot.set('n2')).toBe(true);
     expect(slot.value).toBe('n2');
+  });
+});
+
+describe('NonceSlots (RFC 9449 §8, §9)', () => {
+  it('per-server: the authorization server and the MCP server keep separate nonces, even on one origin', () => {
+    const slots = new NonceSlots('per-server');
+    expect(slots.slotFor('as', 'http://127.0.0.1:9/token')).not.toBe(slots.slotFor('mcp', 'http://127.0.0.1:9/mcp'));
+    expect(slots.slotFor('mcp', 'http://127.0.0.1:9/mcp')).toBe(slots.slotFor('mcp', 'http://127.0.0.1:8/other'));
+  });
+
+  it('per-origin: one nonce per origin, whichever server asks', () => {
+    const slots = new NonceSlots('per-origin');
+    expect(slots.slotFor('as', 'http://127.0.0.1:9/token')).toBe(slots.slotFor('mcp', 'http://127.0.0.1:9/mcp'));
+    expect(slots.slotFor('mcp', 'http://127.0.0.1:9/mcp')).not.toBe(slots.slotFor('mcp', 'http://127.0.0.1:8/mcp'));
   });
 });

@@ -41,7 +41,22 @@ describe('randomJti (RFC 9449 §4.2, §11.1)', () => {
 describe('publicMembers', () => {
   it('drops private and extra members', () => {
     const jwk: JWK = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'secret', ext: true, key_ops: ['sign'], alg: 'ES256' };
-    expect(publicMembers(jwk)).toEqual({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' });
+    expect(publicMembers(jwk)).toStrictEqual({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' });
+  });
+
+  it('adds no member the key does not have (an OKP key has no y, n or e)', () => {
+    expect(Object.keys(publicMembers({ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'secret' }))).toEqual(['kty', 'crv', 'x']);
+  });
+});
+
+describe('generateDpopKey (RFC 9449 §11.4)', () => {
+  it('keeps the private key non-extractable and exports only public members', async () => {
+    for (const alg of DPOP_ALG_PREFERENCE) {
+      const key = await generateDpopKey(alg);
+      expect(key.privateKey.extractable, alg).toBe(false);
+      expect(key.alg).toBe(alg);
+      expect(Object.keys(key.publicJwk).every((m) => ['kty', 'crv', 'x', 'y', 'n', 'e'].includes(m)), alg).toBe(true);
+    }
   });
 });
 
