@@ -1,0 +1,159 @@
+/**
+ * The summary of `npm run mutation` (Stryker on our own judge, DPoP helpers
+ * and the reference client's DPoP modules): the score per part and in all,
+ * every survivor with its verdict from stryker.verdicts.yml, and the
+ * survivors nobody has explained yet. Written to
+ * reports/mutation-self/summary.md and printed.
+ *
+ *   npm run mutation                       # Stryker, then this summary
+ *   npm run mutation:summary               # the summary of the last report
+ *   npm run mutation:summary -- a.json b.json   # reports of separate parts, merged
+ *
+ * Exit status: 0 every survivor has a verdict and the score (equivalent
+ * mutants left out) is at least 90 %; 1 otherwise; 2 a report or the
+ * verdicts file cannot be read.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MutationError } from '../src/mutation/errors.ts';
+import { isDetected, mutantKey, readStrykerReport } from '../src/mutation/stryker-report.ts';
+import type { ReportedMutant } from '../src/mutation/stryker-report.ts';
+import { loadVerdicts } from '../src/mutation/verdicts.ts';
+import type { SurvivorVerdict } from '../src/mutation/verdicts.ts';
+
+/** The score `npm run mutation` must reach, equivalent mutants left out (issue acceptance). */
+export const TARGET_SCORE = 90;
+
+/** The parts of our own code that are mutated, as the README's table names them. */
+export const PARTS = ['src/checks/', 'src/dpop/', 'src/clients/'] as const;
+
+export interface PartScore {
+  readonly part: string;
+  readonly mutants: number;
+  /** Killed or timed out. */
+  readonly detected: number;
+  readonly survived: number;
+  readonly noCoverage: number;
+  /** Compile errors: the type checker refused them, so they never ran and do not count. */
+  readonly typeErrors: number;
+  readonly equivalent: number;
+  /** Stryker's mutation score: detected of the mutants that ran or had no coverage. */
+  readonly score: number;
+  /** The same with the mutants judged equivalent left out. */
+  readonly scoreNonEquivalent: number;
+}
+
+export interface SelfSummary {
+  readonly parts: readonly PartScore[];
+  readonly total: PartScore;
+  readonly survivors: readonly { readonly key: string; readonly mutant: ReportedMutant; readonly verdict: SurvivorVerdict | null }[];
+  /** Verdicts that match no survivor (the code changed, or the mutant is killed now). */
+  readonly stale: readonly string[];
+}
+
+const percent = (part: number, whole: number): number => (whole === 0 ? 100 : Math.round((1000 * part) / whole) / 10);
+
+function score(part: string, mutants: readonly ReportedMutant[], verdicts: ReadonlyMap<string, SurvivorVerdict>): PartScore {
+  const detected = mutants.filter((m) => isDetected(m.status)).length;
+  const survived = mutants.filter((m) => m.status === 'Survived').length;
+  const noCoverage = mutants.filter((m) => m.status === 'NoCoverage').length;
+  const equivalent = mutants.filter((m) => !isDetected(m.status) && verdicts.get(mutantKey(m))?.verdict === 'equivalent').length;
+  const valid = detected + survived + noCoverage;
+  return {
+    part,
+    mutants: mutants.length,
+    detected,
+    survived,
+    noCoverage,
+    typeErrors: mutants.filter((m) => m.status === 'CompileError').length,
+    equivalent,
+    score: percent(detected, valid),
+    scoreNonEquivalent: percent(detected, valid - equivalent),
+  };
+}
+
+/** Scores and survivors of the mutants of one or more reports (the same mutant in two reports counts once, the later report wins). */
+export function summarizeSelf(reports: readonly (readonly ReportedMutant[])[], verdicts: ReadonlyMap<string, SurvivorVerdict>): SelfSummary {
+  const byKey = new Map<string, ReportedMutant>();
+  for (const report of reports) for (const m of report) byKey.set(mutantKey(m), m);
+  const mutants = [...byKey.values()];
+  const survivors = mutants
+    .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
+    .map((mutant) => ({ key: mutantKey(mutant), mutant, verdict: verdicts.get(mutantKey(mutant)) ?? null }));
+  const surviving = new Set(survivors.map((s) => s.key));
+  return {
+    parts: PARTS.map((part) => score(part, mutants.filter((m) => m.file.startsWith(part)), verdicts)).filter((p) => p.mutants > 0),
+    total: score('total', mutants, verdicts),
+    survivors,
+    stale: [...verdicts.keys()].filter((key) => !surviving.has(key) && isUnderMutatedFile(key, mutants)),
+  };
+}
+
+/** A verdict is stale only for a file that was mutated in these reports (a partial run says nothing about the others). */
+function isUnderMutatedFile(key: string, mutants: readonly ReportedMutant[]): boolean {
+  const file = key.slice(0, key.indexOf(':'));
+  return mutants.some((m) => m.file === file);
+}
+
+/** Whether the run meets the bar: every survivor explained, the score reached. */
+export function passes(s: SelfSummary): boolean {
+  return s.survivors.every((x) => x.verdict !== null) && s.total.scoreNonEquivalent >= TARGET_SCORE;
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function selfSummaryMarkdown(s: SelfSummary): string {
+  const row = (p: PartScore): string =>
+    `| ${p.part} | ${p.mutants} | ${p.typeErrors} | ${p.detected} | ${p.survived} | ${p.noCoverage} | ${p.equivalent} | ${p.score} % | ${p.scoreNonEquivalent} % |`;
+  const unexplained = s.survivors.filter((x) => x.verdict === null);
+  const lines = [
+    '# Mutation score of our own code',
+    '',
+    '| part | mutants | type errors | detected | survived | no coverage | equivalent | score | score without equivalent |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...s.parts.map(row),
+    row(s.total).replace('| total |', '| **total** |'),
+    '',
+    `Target: ${TARGET_SCORE} % without equivalent mutants, every survivor explained: ${passes(s) ? 'met' : 'NOT met'}.`,
+    '',
+    `## Survivors without a verdict (${unexplained.length})`,
+    '',
+    ...(unexplained.length === 0
+      ? ['None.']
+      : ['Add each to stryker.verdicts.yml (equivalent / untested, with the reason) or kill it with a test.', '', ...unexplained.map((x) => `- \`${x.key}\`: \`${cell(x.mutant.mutated.trim())}\``)]),
+    '',
+    `## Survivors with a verdict (${s.survivors.length - unexplained.length})`,
+    '',
+    '| mutant | verdict | reason |',
+    '|---|---|---|',
+    ...s.survivors.filter((x) => x.verdict !== null).map((x) => `| \`${cell(x.key)}\` | ${x.verdict?.verdict} | ${cell(x.verdict?.reason ?? '')} |`),
+  ];
+  if (s.stale.length > 0) {
+    lines.push('', `## Verdicts for mutants that no longer survive (${s.stale.length})`, '', 'Remove them from stryker.verdicts.yml:', '', ...s.stale.map((key) => `- \`${key}\``));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const files = args.length > 0 ? args : ['reports/mutation-self/mutation.json'];
+  try {
+    const reports = await Promise.all(files.map((file) => readStrykerReport(file, '')));
+    const verdicts = await loadVerdicts('stryker.verdicts.yml');
+    const summary = summarizeSelf(reports, verdicts);
+    const markdown = selfSummaryMarkdown(summary);
+    const out = path.join('reports', 'mutation-self', 'summary.md');
+    await mkdir(path.dirname(out), { recursive: true });
+    await writeFile(out, markdown);
+    process.stdout.write(`${markdown}\nwritten to ${out}\n`);
+    return passes(summary) ? 0 : 1;
+  } catch (error) {
+    if (error instanceof MutationError) {
+      process.stderr.write(`mutation summary: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
