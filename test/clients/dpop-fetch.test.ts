@@ -183,6 +183,13 @@ describe('requests with a token (RFC 9449 §7)', () => {
     expect(c.log).toEqual([`POST ${MCP} (Bearer, no proof)`]);
   });
 
+  it('sends the bound token as Bearer, still with a proof, under the bearer-scheme fault', async () => {
+    const c = await scripted([ok()], { faults: ['bearer-scheme'] });
+    await c.fetch(MCP, { method: 'POST' });
+    expect(c.sent.map((s) => [s.authorization, s.proof?.htm])).toEqual([['Bearer at-1', 'POST']]);
+    expect(c.log).toEqual([`POST ${MCP} (Bearer, proof)`]);
+  });
+
   it('drops only the trailing "=" of the token under the strip-token-padding fault', async () => {
     const c = await scripted([ok()], { faults: ['strip-token-padding'], token: { ...TOKEN, accessToken: 'a=b==' } });
     await c.fetch(MCP, { method: 'POST' });
