@@ -73,11 +73,14 @@ function score(part: string, mutants: readonly ReportedMutant[], verdicts: Reado
   };
 }
 
+/** A mutant's identity across reports: its key plus where it ends (two mutants may share a start, a mutator and a replacement). */
+const identity = (m: ReportedMutant): string => `${mutantKey(m)} ..${m.end.line}:${m.end.column}`;
+
 /** Scores and survivors of the mutants of one or more reports (the same mutant in two reports counts once, the later report wins). */
 export function summarizeSelf(reports: readonly (readonly ReportedMutant[])[], verdicts: ReadonlyMap<string, SurvivorVerdict>): SelfSummary {
-  const byKey = new Map<string, ReportedMutant>();
-  for (const report of reports) for (const m of report) byKey.set(mutantKey(m), m);
-  const mutants = [...byKey.values()];
+  const byIdentity = new Map<string, ReportedMutant>();
+  for (const report of reports) for (const m of report) byIdentity.set(identity(m), m);
+  const mutants = [...byIdentity.values()];
   const survivors = mutants
     .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
     .map((mutant) => ({ key: mutantKey(mutant), mutant, verdict: verdicts.get(mutantKey(mutant)) ?? null }));

@@ -14,6 +14,8 @@ export interface ReportedMutant {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** Where the mutated code ends: two mutants may start at one place (e.g. `a && b` and `a`). */
+  readonly end: { readonly line: number; readonly column: number };
   readonly mutator: string;
   readonly replacement: string;
   readonly status: MutantStatus;
@@ -60,6 +62,7 @@ export async function readStrykerReport(file: string, copyPrefix: string): Promi
         file,
         line: m.location.start.line,
         column: m.location.start.column,
+        end: { line: m.location.end.line, column: m.location.end.column },
         mutator: m.mutatorName,
         replacement: m.replacement ?? '',
         status: m.status,

@@ -230,13 +230,15 @@ describe('requests with a token (RFC 9449 §7)', () => {
   });
 
   it('keeps no nonce from a use_dpop_nonce challenge under the ignore-rs-nonce fault, but does keep one from a success', async () => {
-    const c = await scripted([unauthorized('DPoP error="use_dpop_nonce"', { 'dpop-nonce': 'n-3' }), ok({ 'dpop-nonce': 'n-4' }), ok()], {
+    const c = await scripted([unauthorized('DPoP error="use_dpop_nonce"', { 'dpop-nonce': 'n-3' }), ok(), ok({ 'dpop-nonce': 'n-4' }), ok()], {
       faults: ['ignore-rs-nonce'],
     });
     await c.fetch(MCP, { method: 'POST' });
+    expect(c.auth.mcpNonceFor(MCP).value).toBeNull();
+    await c.fetch(MCP, { method: 'POST' });
     expect(c.auth.mcpNonceFor(MCP).value).toBe('n-4');
     await c.fetch(MCP, { method: 'POST' });
-    expect(c.sent.map((s) => s.proof?.nonce)).toEqual([undefined, undefined, 'n-4']);
+    expect(c.sent.map((s) => s.proof?.nonce)).toEqual([undefined, undefined, undefined, 'n-4']);
   });
 
   it('never retries invalid_dpop_proof, and names the server\'s description (RFC 9449 §7.1)', async () => {

@@ -5,7 +5,7 @@ import { passes, selfSummaryMarkdown, summarizeSelf } from '../../scripts/mutati
 
 let next = 0;
 function mutant(file: string, status: MutantStatus, line = ++next): ReportedMutant {
-  return { id: String(line), file, line, column: 1, mutator: 'BooleanLiteral', replacement: 'true', status, killedBy: [], reason: null, original: 'false', mutated: 'true' };
+  return { id: String(line), file, line, column: 1, end: { line, column: 6 }, mutator: 'BooleanLiteral', replacement: 'true', status, killedBy: [], reason: null, original: 'false', mutated: 'true' };
 }
 const key = (m: ReportedMutant): string => `${m.file}:${m.line}:1 BooleanLiteral true`;
 const equivalent: SurvivorVerdict = { verdict: 'equivalent', reason: 'no input tells them apart' };
@@ -47,6 +47,14 @@ describe('the summary of npm run mutation', () => {
     const s = summarizeSelf([[before, ...killed], [after]], new Map());
     expect(s.total.mutants).toBe(19);
     expect(s.survivors).toEqual([]);
+  });
+
+  it('keeps two mutants that start at one place with one replacement but end elsewhere (`a && b` and `a`)', () => {
+    const whole = mutant('src/clients/dpop-fetch.ts', 'Killed', 600);
+    const left = { ...whole, id: 'left', end: { line: 600, column: 3 }, status: 'Survived' as const };
+    const s = summarizeSelf([[whole, left]], new Map());
+    expect(s.total.mutants).toBe(2);
+    expect(s.survivors.map((x) => x.mutant.id)).toEqual(['left']);
   });
 
   it('flags verdicts for mutants of a mutated file that no longer survive, and only those', () => {
