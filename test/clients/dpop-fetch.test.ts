@@ -101,9 +101,10 @@ async function scripted(answers: readonly Response[], options: Options = {}) {
   const cache = new TokenCache();
   cache.set(MCP, { key: await generateDpopKey('ES256'), token: options.token ?? TOKEN });
   const faults = new FaultSet(options.faults ?? []);
-  const auth = new ScriptedAuth(options.hasToken ?? true, faults, { ...DEFAULT_POLICY, ...options.policy }, net, cache);
+  const policy: ClientPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const auth = new ScriptedAuth(options.hasToken ?? true, faults, policy, net, cache);
   log.length = 0; // the cache's "starting with a token" line
-  const fetch = createDpopFetch(auth, faults, { ...DEFAULT_POLICY, ...options.policy }, net);
+  const fetch = createDpopFetch(auth, faults, policy, net);
   return { fetch, sent, log, auth, left: queue };
 }
 
