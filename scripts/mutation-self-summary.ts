@@ -17,7 +17,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MutationError } from '../src/mutation/errors.ts';
-import { isDetected, mutantKey, readStrykerReport } from '../src/mutation/stryker-report.ts';
+import { mutationCounts, type MutationCounts } from '../src/mutation/score.ts';
+import { mutantKey, readStrykerReport } from '../src/mutation/stryker-report.ts';
 import type { ReportedMutant } from '../src/mutation/stryker-report.ts';
 import { loadVerdicts } from '../src/mutation/verdicts.ts';
 import type { SurvivorVerdict } from '../src/mutation/verdicts.ts';
@@ -28,20 +29,8 @@ export const TARGET_SCORE = 90;
 /** The parts of our own code that are mutated, as the README's table names them. */
 export const PARTS = ['src/checks/', 'src/dpop/', 'src/clients/'] as const;
 
-export interface PartScore {
+export interface PartScore extends MutationCounts {
   readonly part: string;
-  readonly mutants: number;
-  /** Killed or timed out. */
-  readonly detected: number;
-  readonly survived: number;
-  readonly noCoverage: number;
-  /** Compile errors: the type checker refused them, so they never ran and do not count. */
-  readonly typeErrors: number;
-  readonly equivalent: number;
-  /** Stryker's mutation score: detected of the mutants that ran or had no coverage. */
-  readonly score: number;
-  /** The same with the mutants judged equivalent left out. */
-  readonly scoreNonEquivalent: number;
 }
 
 export interface SelfSummary {
@@ -52,25 +41,8 @@ export interface SelfSummary {
   readonly stale: readonly string[];
 }
 
-const percent = (part: number, whole: number): number => (whole === 0 ? 100 : Math.round((1000 * part) / whole) / 10);
-
-function score(part: string, mutants: readonly ReportedMutant[], verdicts: ReadonlyMap<string, SurvivorVerdict>): PartScore {
-  const detected = mutants.filter((m) => isDetected(m.status)).length;
-  const survived = mutants.filter((m) => m.status === 'Survived').length;
-  const noCoverage = mutants.filter((m) => m.status === 'NoCoverage').length;
-  const equivalent = mutants.filter((m) => !isDetected(m.status) && verdicts.get(mutantKey(m))?.verdict === 'equivalent').length;
-  const valid = detected + survived + noCoverage;
-  return {
-    part,
-    mutants: mutants.length,
-    detected,
-    survived,
-    noCoverage,
-    typeErrors: mutants.filter((m) => m.status === 'CompileError').length,
-    equivalent,
-    score: percent(detected, valid),
-    scoreNonEquivalent: percent(detected, valid - equivalent),
-  };
+function score(part: string, mutants: readonly ReportedMutant[], equivalentKeys: ReadonlySet<string>): PartScore {
+  return { part, ...mutationCounts(mutants, equivalentKeys) };
 }
 
 /** A mutant's identity across reports: its key plus where it ends (two mutants may share a start, a mutator and a replacement). */
@@ -85,18 +57,15 @@ export function summarizeSelf(reports: readonly (readonly ReportedMutant[])[], v
     .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage')
     .map((mutant) => ({ key: mutantKey(mutant), mutant, verdict: verdicts.get(mutantKey(mutant)) ?? null }));
   const surviving = new Set(survivors.map((s) => s.key));
+  const equivalentKeys = new Set([...verdicts].filter(([, v]) => v.verdict === 'equivalent').map(([k]) => k));
+  // A verdict is stale only for a file these reports mutated: a partial run says nothing about the others.
+  const mutatedFiles = new Set(mutants.map((m) => m.file));
   return {
-    parts: PARTS.map((part) => score(part, mutants.filter((m) => m.file.startsWith(part)), verdicts)).filter((p) => p.mutants > 0),
-    total: score('total', mutants, verdicts),
+    parts: PARTS.map((part) => score(part, mutants.filter((m) => m.file.startsWith(part)), equivalentKeys)).filter((p) => p.mutants > 0),
+    total: score('total', mutants, equivalentKeys),
     survivors,
-    stale: [...verdicts.keys()].filter((key) => !surviving.has(key) && isUnderMutatedFile(key, mutants)),
+    stale: [...verdicts.keys()].filter((key) => !surviving.has(key) && mutatedFiles.has(key.slice(0, key.indexOf(':')))),
   };
-}
-
-/** A verdict is stale only for a file that was mutated in these reports (a partial run says nothing about the others). */
-function isUnderMutatedFile(key: string, mutants: readonly ReportedMutant[]): boolean {
-  const file = key.slice(0, key.indexOf(':'));
-  return mutants.some((m) => m.file === file);
 }
 
 /** Whether the run meets the bar: every survivor explained, the score reached. */
@@ -108,12 +77,12 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g,
 
 export function selfSummaryMarkdown(s: SelfSummary): string {
   const row = (p: PartScore): string =>
-    `| ${p.part} | ${p.mutants} | ${p.typeErrors} | ${p.detected} | ${p.survived} | ${p.noCoverage} | ${p.equivalent} | ${p.score} % | ${p.scoreNonEquivalent} % |`;
+    `| ${p.part} | ${p.mutants} | ${p.errors} | ${p.killed + p.timeout} | ${p.survived} | ${p.noCoverage} | ${p.equivalent} | ${p.score} % | ${p.scoreNonEquivalent} % |`;
   const unexplained = s.survivors.filter((x) => x.verdict === null);
   const lines = [
     '# Mutation score of our own code',
     '',
-    '| part | mutants | type errors | detected | survived | no coverage | equivalent | score | score without equivalent |',
+    '| part | mutants | errors | detected | survived | no coverage | equivalent | score | score without equivalent |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...s.parts.map(row),
     row(s.total).replace('| total |', '| **total** |'),

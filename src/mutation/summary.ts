@@ -8,22 +8,11 @@ import { fencedBlock, formatDuration, inlineCode, markdownText } from '../report
 import type { MutateResult } from './mutate.ts';
 import type { ResolvedSelector } from './selectors.ts';
 import { isDetected, mutantKey, type MutantStatus, type ReportedMutant } from './stryker-report.ts';
+import { mutationCounts, percent, type MutationCounts } from './score.ts';
 import type { SurvivorVerdict } from './verdicts.ts';
 
-export interface OracleScore {
+export interface OracleScore extends MutationCounts {
   readonly oracle: 'dpop-fuzz' | 'official';
-  readonly mutants: number;
-  readonly killed: number;
-  readonly timeout: number;
-  readonly survived: number;
-  readonly noCoverage: number;
-  readonly errors: number;
-  /** Undetected mutants a verdict calls equivalent: left out of `scoreNonEquivalent`. */
-  readonly equivalent: number;
-  /** Detected / (mutants − errors), percent. */
-  readonly score: number;
-  /** Detected / (mutants − errors − equivalent), percent. */
-  readonly scoreNonEquivalent: number;
   readonly wallMs: number;
   readonly mutantsPerMinute: number;
 }
@@ -64,35 +53,13 @@ export interface MutationSummary {
   readonly mutants: readonly SummaryMutant[];
 }
 
-function percent(part: number, whole: number): number {
-  return whole === 0 ? 100 : Math.round((1000 * part) / whole) / 10;
-}
-
 function selectorOf(selectors: readonly ResolvedSelector[], m: ReportedMutant): string | null {
   const hit = selectors.find((s) => s.file === m.file && (s.lines === null || (m.line >= s.lines.start && m.line <= s.lines.end)));
   return hit?.selector.text ?? null;
 }
 
 function score(oracle: OracleScore['oracle'], mutants: readonly ReportedMutant[], wallMs: number, equivalentKeys: ReadonlySet<string>): OracleScore {
-  const count = (s: MutantStatus) => mutants.filter((m) => m.status === s).length;
-  const detected = mutants.filter((m) => isDetected(m.status)).length;
-  const errors = count('RuntimeError') + count('CompileError');
-  const equivalent = mutants.filter((m) => !isDetected(m.status) && equivalentKeys.has(mutantKey(m))).length;
-  const ran = mutants.length - errors - count('Ignored');
-  return {
-    oracle,
-    mutants: mutants.length,
-    killed: count('Killed'),
-    timeout: count('Timeout'),
-    survived: count('Survived'),
-    noCoverage: count('NoCoverage'),
-    errors,
-    equivalent,
-    score: percent(detected, ran),
-    scoreNonEquivalent: percent(detected, ran - equivalent),
-    wallMs,
-    mutantsPerMinute: wallMs === 0 ? 0 : Math.round((mutants.length * 600_000) / wallMs) / 10,
-  };
+  return { oracle, ...mutationCounts(mutants, equivalentKeys), wallMs, mutantsPerMinute: wallMs === 0 ? 0 : Math.round((mutants.length * 600_000) / wallMs) / 10 };
 }
 
 /** The first failure key of a kill message (`<key>, <key> — …`). */

@@ -17,14 +17,14 @@ describe('the summary of npm run mutation', () => {
   const survivor = mutant('src/checks/ath.ts', 'Survived');
   const uncovered = mutant('src/clients/dpop-fetch.ts', 'NoCoverage');
 
-  it('scores each part and the total, type errors left out, equivalent mutants left out of the second score', () => {
+  it('scores each part and the total, compile errors left out, equivalent mutants left out of the second score', () => {
     const s = summarizeSelf([[...killed, timeout, typeError, survivor, uncovered]], new Map([[key(survivor), equivalent]]));
-    expect(s.parts.map((p) => [p.part, p.mutants, p.detected, p.survived, p.noCoverage, p.typeErrors, p.score, p.scoreNonEquivalent])).toEqual([
+    expect(s.parts.map((p) => [p.part, p.mutants, p.killed + p.timeout, p.survived, p.noCoverage, p.errors, p.score, p.scoreNonEquivalent])).toEqual([
       ['src/checks/', 19, 18, 1, 0, 0, 94.7, 100],
       ['src/dpop/', 2, 1, 0, 0, 1, 100, 100],
       ['src/clients/', 1, 0, 0, 1, 0, 0, 0],
     ]);
-    expect([s.total.detected, s.total.score, s.total.scoreNonEquivalent]).toEqual([19, 90.5, 95]);
+    expect([s.total.killed + s.total.timeout, s.total.score, s.total.scoreNonEquivalent]).toEqual([19, 90.5, 95]);
     expect(s.survivors.map((x) => [x.key, x.verdict?.verdict ?? null])).toEqual([
       [key(survivor), 'equivalent'],
       [key(uncovered), null],
