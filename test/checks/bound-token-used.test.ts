@@ -60,4 +60,34 @@ describe('sep-1932-client-bound-token-used (RFC 9449 §5, RFC 6749 §5.1)', () =
     withToken(unused);
     expect(boundTokenUsed(unused.input())).toEqual({ id: ID, status: 'SKIPPED', message: 'The client never presented its DPoP-bound token.', evidence: [] });
   });
+
+  it('leaves a DPoP-scheme presentation without a proof to fresh-proof: no bearer flow', () => {
+    const b = new TraceBuilder();
+    withToken(b);
+    b.add({ at: 2, done: 3, token: 'AT1', scheme: 'DPoP', proof: null });
+    expect(boundTokenUsed(b.input())).toEqual({ id: ID, status: 'SUCCESS', message: 'Tokens issued as DPoP were used as DPoP-bound tokens.', evidence: [1] });
+  });
+
+  it('names every spelling of the token type issued in the run', () => {
+    const b = new TraceBuilder();
+    withToken(b);
+    b.add({ server: 'as', at: 2, done: 3, proof: { jti: 'as-2' }, issuesToken: 'AT2', issuedTokenType: 'dpop' });
+    b.add({ at: 4, done: 5, token: 'AT2', proof: { jti: 'm-1' } });
+    expect(boundTokenUsed(b.input())).toEqual({ id: ID, status: 'SUCCESS', message: 'Tokens issued as DPoP, dpop were used as DPoP-bound tokens.', evidence: [2] });
+  });
+
+  it('does not call a token altered when it is exactly one the AS issued, even if it is a piece of another', () => {
+    const b = new TraceBuilder();
+    withToken(b, 'AT1==');
+    b.add({ server: 'as', at: 2, done: 3, proof: { jti: 'as-2' }, issuesToken: 'AT1' });
+    b.add({ at: 4, done: 5, token: 'AT1', proof: { jti: 'm-1' } });
+    expect(boundTokenUsed(b.input())).toEqual({ id: ID, status: 'SUCCESS', message: 'Tokens issued as DPoP were used as DPoP-bound tokens.', evidence: [2] });
+  });
+
+  it('does not call a token altered from one the AS issued only later (a request cannot copy what it has not received)', () => {
+    const b = new TraceBuilder();
+    b.add({ at: 0, done: 1, token: 'AT1', proof: { jti: 'm-1' }, status: 401, error: 'invalid_token' });
+    b.add({ server: 'as', at: 2, done: 3, proof: { jti: 'as-1' }, issuesToken: 'AT1==' });
+    expect(boundTokenUsed(b.input())).toEqual({ id: ID, status: 'SKIPPED', message: 'The client never presented its DPoP-bound token.', evidence: [] });
+  });
 });

@@ -20,10 +20,13 @@ export interface ProofSpec {
   nonce?: string;
   htm?: string;
   htu?: string;
-  ath?: string;
+  /** Default: the hash of the step's token; null leaves the claim out. */
+  ath?: string | null;
   iat?: number;
   jkt?: string;
   alg?: string;
+  /** `kty` of the header's `jwk` (default EC). */
+  kty?: string;
 }
 
 export interface Step {
@@ -34,6 +37,8 @@ export interface Step {
   proof?: ProofSpec | null;
   token?: string;
   scheme?: string;
+  /** A raw Authorization header that is not "<scheme> <token>" (the trace's `malformed` kind). */
+  malformedAuthorization?: string;
   session?: string | null;
   key?: string;
   status?: number;
@@ -53,6 +58,8 @@ export interface Step {
   responseHeaders?: Record<string, string>;
   /** The refresh token issued with `issuesToken`. */
   issuesRefresh?: string;
+  /** token_type of `issuesToken`, when it differs from the builder's. */
+  issuedTokenType?: string;
 }
 
 export interface TraceBuilderOptions {
@@ -87,14 +94,14 @@ export class TraceBuilder {
         : {
             count: 1,
             raw: 'x.y.z',
-            header: { typ: 'dpop+jwt', alg: step.proof.alg ?? 'ES256', jwk: { kty: 'EC' } },
+            header: { typ: 'dpop+jwt', alg: step.proof.alg ?? 'ES256', jwk: { kty: step.proof.kty ?? 'EC' } },
             claims: {
               jti: step.proof.jti,
               htm: step.proof.htm ?? method,
               htu: step.proof.htu ?? url,
               iat: step.proof.iat ?? (T0 + step.at) / 1000,
               ...(step.proof.nonce !== undefined ? { nonce: step.proof.nonce } : {}),
-              ...(token !== undefined ? { ath: step.proof.ath ?? accessTokenHash(token) } : {}),
+              ...(token !== undefined && step.proof.ath !== null ? { ath: step.proof.ath ?? accessTokenHash(token) } : {}),
             },
             signatureValid: true,
             jkt: step.proof.jkt ?? KEY,
@@ -102,8 +109,9 @@ export class TraceBuilder {
           };
     const issued = step.issuesToken;
     if (issued !== undefined) {
-      const bound = this.tokenType.toLowerCase() !== 'bearer';
-      this.tokens.push({ id: `t${this.tokens.length}`, accessToken: issued, tokenType: this.tokenType, jkt: bound ? KEY : null, refreshToken: step.issuesRefresh ?? null, seq, grantType: 'authorization_code', expiresAt: T0 + 3_600_000, family: 'f0' });
+      const tokenType = step.issuedTokenType ?? this.tokenType;
+      const bound = tokenType.toLowerCase() !== 'bearer';
+      this.tokens.push({ id: `t${this.tokens.length}`, accessToken: issued, tokenType, jkt: bound ? KEY : null, refreshToken: step.issuesRefresh ?? null, seq, grantType: 'authorization_code', expiresAt: T0 + 3_600_000, family: 'f0' });
     }
     const tokenId = token === undefined ? null : (this.tokens.find((t) => t.accessToken === token)?.id ?? null);
     this.entries.push({
@@ -116,7 +124,12 @@ export class TraceBuilder {
       url,
       htuTarget: url,
       proof,
-      authorization: token === undefined ? { kind: 'none' } : { kind: 'credentials', scheme: step.scheme ?? 'DPoP', token, tokenId },
+      authorization:
+        step.malformedAuthorization !== undefined
+          ? { kind: 'malformed', raw: step.malformedAuthorization }
+          : token === undefined
+            ? { kind: 'none' }
+            : { kind: 'credentials', scheme: step.scheme ?? 'DPoP', token, tokenId },
       sessionId: step.session ?? null,
       // An MCP POST carries one JSON-RPC request whose id follows the retry key, as a real client's retry does.
       rpc: endpoint === 'mcp' && method === 'POST' ? [{ method: 'tools/list', id: step.key ?? `k${seq}` }] : [],
