@@ -1,5 +1,6 @@
 import { dpopTokenPresentations, isBearerTokenType, mcpRequests, presentedToken, schemeOf, verdict } from './_internals/trace-queries.ts';
 import { bearerTolerated } from './_internals/profile.ts';
+import { bindingRequirementRead } from './_internals/binding-requirement.ts';
 import type { CheckFn } from './types.ts';
 
 /**
@@ -16,15 +17,18 @@ export const dpopAuthScheme: CheckFn = ({ trace, schedule, options }) => {
   }
   // RFC 9449 §7.1, §4.3 check 12: the DPoP scheme asks the resource to confirm a key binding that a
   // token typed Bearer does not have (RFC 6749 §7.1: the type says how to use the token; RFC 6750).
-  // Where the resource requires bound tokens, presenting one at all is the bug: bound-tokens-required.
-  const unbound = schedule.mcp.boundTokensRequired === true ? [] : mcpRequests(trace).filter((e) => schemeOf(e)?.toLowerCase() === 'dpop' && isBearerTokenType(presentedToken(trace, e)?.tokenType ?? ''));
+  // Once the client has read that the resource requires bound tokens (RFC 9728 §2), presenting one
+  // at all is the bug, with any scheme: bound-tokens-required's finding. Before that, it is this one's.
+  const unbound = mcpRequests(trace).filter(
+    (e) => schemeOf(e)?.toLowerCase() === 'dpop' && isBearerTokenType(presentedToken(trace, e)?.tokenType ?? '') && bindingRequirementRead(trace, schedule, e) === undefined,
+  );
   if (unbound.length > 0) {
     return verdict(id, 'FAILURE', `${unbound.length} request(s) presented a token issued with token_type ${JSON.stringify(presentedToken(trace, unbound[0]!)!.tokenType)} (not DPoP-bound) with the DPoP scheme; an unbound token is a bearer token.`, unbound.map((e) => e.seq));
   }
   const presented = dpopTokenPresentations(trace);
   if (presented.length === 0) return verdict(id, 'SKIPPED', 'The client never presented a DPoP-bound token to the MCP server.');
   // RFC 9449 §7.2 lets a client answer a Bearer-only challenge with Bearer; SEP-1932 does not.
-  const tolerated = presented.filter(({ entry }) => schemeOf(entry)?.toLowerCase() !== 'dpop' && bearerTolerated(trace, entry, options));
+  const tolerated = presented.filter(({ entry }) => bearerTolerated(trace, entry, options));
   const wrong = presented.filter(({ entry }) => schemeOf(entry)?.toLowerCase() !== 'dpop' && !tolerated.some((t) => t.entry === entry));
   if (wrong.length > 0) {
     const schemes = [...new Set(wrong.map(({ entry }) => schemeOf(entry)))].join(', ');
