@@ -10,6 +10,7 @@ import type { Schedule } from '../schedule/types.ts';
 import { BugBook, onTarget, type BugTarget, type BugTicket, type SettledFailure } from './bug-book.ts';
 import { confirm, failedCheckIds, failuresAmong, type FailOn } from './confirm.ts';
 import { runOnce, type RunOnceResult } from './run-once.ts';
+import type { PhaseTimes } from './phase-times.ts';
 import { simplify } from './simplify.ts';
 import { splitRuns, type WorkerShare } from './split-runs.ts';
 import { CoverageTally } from './statistics.ts';
@@ -91,6 +92,8 @@ export interface FuzzOptions {
   /** Called whenever the report changes (a counterexample was added), and at the end. */
   readonly onReport?: (report: FuzzReport) => Promise<void> | void;
   readonly version?: string;
+  /** Adds every run's phase times, shrinking and replays included (benchmarking). */
+  readonly phaseTimes?: PhaseTimes;
 }
 
 /** A new failure in a search: what shrinking must keep, when it was found, and the schedule as generated. */
@@ -190,6 +193,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
         ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(scheduler ? { releaseGate: (label: string) => scheduler.schedule(Promise.resolve(), label) } : {}),
+        ...(options.phaseTimes ? { phaseTimes: options.phaseTimes } : {}),
       });
       const result = scheduler ? await scheduler.waitFor(run) : await run;
       // A run cut short by Ctrl-C is never judged: its trace is partial.

@@ -7,6 +7,7 @@ import { DriverError, type ClientTarget } from '../driver/types.ts';
 import type { Schedule } from '../schedule/types.ts';
 import type { ClientOutcome, Trace } from '../trace/types.ts';
 import { startWorld } from '../world/world.ts';
+import { timed, type PhaseTimes } from './phase-times.ts';
 
 /** Scenario name handed to clients (MCP conformance client contract). */
 export const SCENARIO = 'auth/dpop-fuzz';
@@ -22,6 +23,8 @@ export interface RunOnceOptions {
   readonly signal?: AbortSignal;
   /** See `WorldOptions.releaseGate`. */
   readonly releaseGate?: (label: string) => Promise<void>;
+  /** Adds this run's phase times (benchmarking). */
+  readonly phaseTimes?: PhaseTimes;
 }
 
 export interface RunOnceResult {
@@ -38,17 +41,18 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const abort = new AbortController();
   const forward = () => abort.abort();
   options.signal?.addEventListener('abort', forward, { once: true });
-  const world = await startWorld(options.schedule, {
+  const phases = options.phaseTimes;
+  const world = await timed(phases?.worldStart, () => startWorld(options.schedule, {
     iatWindowSeconds: options.judge?.iatWindowSeconds ?? DEFAULT_JUDGE_OPTIONS.iatWindowSeconds,
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
     ...(options.releaseGate ? { releaseGate: options.releaseGate } : {}),
     // A runaway client is stopped as soon as the request cap is reached.
     onCap: () => abort.abort(),
-  });
+  }));
   const unregister = onCleanup(() => world.close());
   let outcome: ClientOutcome;
   try {
-    outcome = await runClient({
+    outcome = await timed(phases?.client, () => runClient({
       target: options.target,
       serverUrl: world.mcpUrl,
       scenario: SCENARIO,
@@ -56,14 +60,14 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
       timeoutMs: options.timeoutMs,
       signal: abort.signal,
       fetch: world.fetch,
-    });
+    }));
   } finally {
     options.signal?.removeEventListener('abort', forward);
-    await world.close();
+    await timed(phases?.worldClose, () => world.close());
     unregister();
   }
   const trace = world.trace();
-    // A client that never reached the servers cannot be judged: wrong command, crash at start-up.
+  // A client that never reached the servers cannot be judged: wrong command, crash at start-up.
   if (trace.entries.length === 0 && trace.refused.length === 0 && !options.signal?.aborted) {
     const tail = outcome.stderr.trim().split('\n').slice(-5).join('\n');
     throw new DriverError(
@@ -71,6 +75,7 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
     );
   }
   const judgeOptions: JudgeOptions = { ...DEFAULT_JUDGE_OPTIONS, ...options.judge };
-  const results = judge({ trace, schedule: options.schedule, outcome, options: judgeOptions }, options.checks ?? CHECK_IDS);
+  const results = await timed(phases?.judge, () => judge({ trace, schedule: options.schedule, outcome, options: judgeOptions }, options.checks ?? CHECK_IDS));
+  if (phases) phases.runs++;
   return { results, trace, outcome };
 }
