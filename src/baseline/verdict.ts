@@ -35,8 +35,9 @@ export interface BaselineVerdict {
   readonly unexpected: readonly UnexpectedFailure[];
   readonly stale: readonly StaleEntry[];
   /**
-   * False when exploration ended early (bug limit, Ctrl-C): a check not seen
-   * failing may just not have been reached, so no entry is called stale.
+   * False when exploration ended early (bug limit, Ctrl-C) or covered one
+   * shard only: a check not seen failing may just not have been reached, so
+   * no entry is called stale.
    */
   readonly staleJudged: boolean;
   /** 0: only expected failures; 1: an unexpected failure or a stale entry. */
@@ -80,7 +81,8 @@ export function compareWithBaseline(report: FuzzReport, baseline: Baseline, scen
     if (runs > 0 && !excused(id) && !inCounterexamples.has(id)) unexpected.push({ checkIds: [id], unexpectedChecks: [id], kind: 'check', runs });
   }
 
-  const staleJudged = report.stoppedBy === 'completed' || report.stoppedBy === 'time-limit';
+  // A shard saw only its part of the runs (the baseline's schedules run in shard 1): staleness is judged after `dpop-fuzz merge`.
+  const staleJudged = (report.stoppedBy === 'completed' || report.stoppedBy === 'time-limit') && report.shard === undefined;
   const stale: StaleEntry[] = [];
   if (staleJudged) {
     const anyFailure = Object.values(report.failedChecks).some((n) => n > 0);
@@ -92,4 +94,10 @@ export function compareWithBaseline(report: FuzzReport, baseline: Baseline, scen
     }
   }
   return { file: baseline.file, scenario, known, unexpected, stale, staleJudged, exitCode: unexpected.length > 0 || stale.length > 0 ? 1 : 0 };
+}
+
+/** Why stale entries were not judged, in words; null when they were. */
+export function staleNotJudgedReason(report: Pick<FuzzReport, 'shard'>, verdict: BaselineVerdict): string | null {
+  if (verdict.staleJudged) return null;
+  return report.shard ? `this report covers shard ${report.shard.index}/${report.shard.count} only; dpop-fuzz merge judges them` : 'exploration stopped early';
 }

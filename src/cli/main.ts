@@ -4,6 +4,7 @@ import { ScheduleError } from '../schedule/validate.ts';
 import { BASELINE_HELP, baselineCommand } from './commands/baseline.ts';
 import { CHECK_HELP, checkCommand } from './commands/check.ts';
 import { LIST_HELP, listCommand } from './commands/list.ts';
+import { MERGE_HELP, mergeCommand } from './commands/merge.ts';
 import { MUTATE_HELP, mutateCommand } from './commands/mutate.ts';
 import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
 import { REPLAY_HELP, replayCommand } from './commands/replay.ts';
@@ -23,6 +24,7 @@ Commands:
   check     run a client once against a schedule and judge it
   list      print the check catalogue
   presets   list the named schedules
+  merge     merge the reports of a run split with --shard i/n
   baseline  write an expected-failures file accepting a report's bugs
   mutate    mutation-test a package's DPoP code with dpop-fuzz as the oracle
   help      show help for a command
@@ -30,7 +32,7 @@ Commands:
 Run 'dpop-fuzz help <command>' for its options.
 Exit status: 0 clean, 1 violation found, 2 usage or infrastructure error.`;
 
-const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP, baseline: BASELINE_HELP, mutate: MUTATE_HELP };
+const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP, baseline: BASELINE_HELP, merge: MERGE_HELP, mutate: MUTATE_HELP };
 
 async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
@@ -60,6 +62,9 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
     case 'baseline':
       if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'baseline'], signal);
       return baselineCommand(rest);
+    case 'merge':
+      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'merge'], signal);
+      return mergeCommand(rest);
     case 'mutate':
       if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'mutate'], signal);
       return mutateCommand(rest, signal);

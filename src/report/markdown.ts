@@ -1,7 +1,7 @@
 import { failureSection } from './failure-section.ts';
 import { details, fencedBlock, formatDuration, inlineCode, markdownText, plural } from './markdown-text.ts';
 import { statisticsTable } from './statistics-table.ts';
-import type { BaselineVerdict } from '../baseline/verdict.ts';
+import { staleNotJudgedReason, type BaselineVerdict } from '../baseline/verdict.ts';
 import type { FuzzReport } from './types.ts';
 
 const STOPPED: Readonly<Record<FuzzReport['stoppedBy'], string>> = {
@@ -15,7 +15,8 @@ function summary(report: FuzzReport): string {
   const client = `${inlineCode(report.client.name)} (${report.client.kind})`;
   const runs = `${report.runs} of ${report.requestedRuns} runs${report.shrinkRuns > 0 ? ` + ${plural(report.shrinkRuns, 'shrink run')}` : ''}`;
   const result = `${plural(report.failures.length, 'distinct bug')}, ${report.flaky.length} flaky`;
-  return `Client ${client} · seed ${report.seed} · ${runs} · ${formatDuration(report.durationMs)} · stopped: ${STOPPED[report.stoppedBy]} · **${result}**`;
+  const part = report.shard ? ` · shard ${report.shard.index}/${report.shard.count}` : report.mergedShards ? ` · merged from ${plural(report.mergedShards.length, 'shard')} (${report.mergedShards.join(', ')})` : '';
+  return `Client ${client} · seed ${report.seed}${part} · ${runs} · ${formatDuration(report.durationMs)} · stopped: ${STOPPED[report.stoppedBy]} · **${result}**`;
 }
 
 function noFailure(report: FuzzReport): string {
@@ -43,7 +44,7 @@ function bugIndex(report: FuzzReport): string {
 }
 
 /** The comparison with `--expected-failures`: known, new and stale, as the official runner words them. */
-function baselineSection(v: BaselineVerdict): string {
+function baselineSection(v: BaselineVerdict, report: FuzzReport): string {
   const codes = (ids: readonly string[]) => ids.map((id) => inlineCode(id)).join(', ');
   const lines = [
     ...v.unexpected.map((u) => `- **New** ${u.kind === 'check' ? 'check failed without a counterexample of its own' : u.kind === 'flaky' ? 'flaky failure' : 'bug'}: ${codes(u.unexpectedChecks)} (${plural(u.runs, 'run')}); not in the baseline`),
@@ -51,7 +52,8 @@ function baselineSection(v: BaselineVerdict): string {
     ...v.known.map((k) => `- Known${k.flaky ? ' (flaky)' : ''}: ${codes(k.checkIds)}`),
   ];
   const verdict = v.exitCode === 0 ? 'Only expected failures: the run passes.' : 'The run fails: a new failure or a stale entry.';
-  const scope = v.staleJudged ? '' : ' Stale entries were not judged: exploration stopped early.';
+  const reason = staleNotJudgedReason(report, v);
+  const scope = reason === null ? '' : ` Stale entries were not judged: ${reason}.`;
   return [`## Expected failures`, `Baseline ${inlineCode(v.file)}, scenario ${inlineCode(v.scenario)}: ${v.known.length} known, ${v.unexpected.length} new, ${v.stale.length} stale. ${verdict}${scope}`, lines.join('\n')].filter(Boolean).join('\n\n');
 }
 
@@ -64,7 +66,7 @@ function baselineSection(v: BaselineVerdict): string {
  */
 export function renderReportMarkdown(report: FuzzReport): string {
   const sections = [`# ${report.tool.name} ${report.tool.version} report`, summary(report), `Started ${report.startedAt}.`];
-  if (report.baseline) sections.push(baselineSection(report.baseline));
+  if (report.baseline) sections.push(baselineSection(report.baseline, report));
   if (report.failures.length === 0 && report.flaky.length === 0) sections.push(noFailure(report));
   if (report.failures.length > 0) {
     sections.push(`## Bugs (${report.failures.length})`, bugIndex(report), ...report.failures.map((f, i) => failureSection(f, `Bug ${i + 1}`)));

@@ -48,7 +48,12 @@ export interface FuzzReport {
   readonly seed: number;
   /** The judge's profile (absent in reports written before it was recorded: `sep-1932`). */
   readonly profile?: Profile;
+  /** Generated runs asked of this report's searches (a shard's part of `--runs`). */
   readonly requestedRuns: number;
+  /** The shard this report covers (`--shard i/n`); absent for a whole run and for a merged report. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Shard reports merged into this one (`dpop-fuzz merge`), by shard index. */
+  readonly mergedShards?: readonly number[];
   /** Runs executed (generation + shrinking excluded / included: see `shrinkRuns`). */
   readonly runs: number;
   readonly shrinkRuns: number;

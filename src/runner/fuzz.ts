@@ -12,7 +12,7 @@ import { confirm, failedCheckIds, failuresAmong, type FailOn } from './confirm.t
 import { runOnce, type RunOnceResult } from './run-once.ts';
 import type { PhaseTimes } from './phase-times.ts';
 import { simplify } from './simplify.ts';
-import { splitRuns, type WorkerShare } from './split-runs.ts';
+import { shardShares, splitRuns, type Shard, type WorkerShare } from './split-runs.ts';
 import { CoverageTally } from './statistics.ts';
 
 /** Default number of generated schedules per `dpop-fuzz run`. */
@@ -92,6 +92,8 @@ export interface FuzzOptions {
   /** Called whenever the report changes (a counterexample was added), and at the end. */
   readonly onReport?: (report: FuzzReport) => Promise<void> | void;
   readonly version?: string;
+  /** Run only this shard's searches (see `shardShares`); `workers` counts the searches of all shards. */
+  readonly shard?: Shard;
   /** Adds every run's phase times, shrinking and replays included (benchmarking). */
   readonly phaseTimes?: PhaseTimes;
 }
@@ -152,16 +154,21 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const deadline = options.timeLimitMs ? t0 + options.timeLimitMs : Infinity;
+  const allShares = splitRuns(options.runs, options.workers, options.seed);
+  const shares = options.shard ? shardShares(allShares, options.shard) : allShares;
+  // A shard is asked for its searches' share of the runs; the shards' requests add up to `runs`.
+  const requestedRuns = shares.reduce((n, share) => n + share.runs, 0);
 
   const progress = () =>
-    options.onProgress?.({ runs: shared.runs, requestedRuns: options.runs, shrinkRuns: shared.shrinkRuns, failures: book.size, shrinking: book.shrinking, elapsedMs: performance.now() - t0 });
+    options.onProgress?.({ runs: shared.runs, requestedRuns, shrinkRuns: shared.shrinkRuns, failures: book.size, shrinking: book.shrinking, elapsedMs: performance.now() - t0 });
 
   const report = (): FuzzReport => ({
     tool: { name: 'mcp-dpop-fuzz', version: options.version ?? '0.0.0' },
     client: { kind: options.target.kind, name: options.clientName },
     seed: options.seed,
     profile: options.judge?.profile ?? DEFAULT_JUDGE_OPTIONS.profile,
-    requestedRuns: options.runs,
+    requestedRuns,
+    ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count } } : {}),
     runs: shared.runs,
     shrinkRuns: shared.shrinkRuns,
     startedAt: startedAt.toISOString(),
@@ -226,9 +233,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     let failing: FoundFailure | null = null;
     let lastFailure: { readonly schedule: Schedule; readonly result: RunOnceResult } | null = null;
     let shrinkRuns = 0;
-    let generated = 0;
+    /** Values fast-check hands over that were already explored: passed over without running the client. */
+    let skip = 0;
+    /** Values of the current fast-check run handed over before shrinking began (skipped ones included). */
+    let explored = 0;
     const property = fc.asyncProperty(arbitrary, orderings, async (schedule, scheduler) => {
       if (failing === null) {
+        explored++;
+        if (skip > 0) {
+          skip--;
+          return true;
+        }
         if (shared.stop !== null || aborted()) return true;
         if (performance.now() > deadline) {
           shared.stop ??= 'time-limit';
@@ -240,7 +255,6 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
       const result = await runSchedule(schedule, scheduler);
       if (failing === null) {
-        generated++;
         shared.runs++;
         shared.tally.add(scheduleLabels(schedule));
       } else {
@@ -267,28 +281,22 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       lastFailure = { schedule, result };
       return false;
     });
-    // Corpus schedules run with the servers' natural answer order.
-    const corpus = share.index === 0 ? (options.examples ?? []).map((s): [Schedule, fc.Scheduler | null] => [s, null]) : [];
-    // Runs go in chunks, each its own fast-check run with a derived seed, so a
-    // stop (bug limit, time limit, Ctrl-C) takes effect within one chunk
-    // instead of after generating every remaining schedule, and exploration
-    // resumes with the next chunk after a counterexample was shrunk (fast-check
-    // ends a run at its first failure).
-    // fast-check runs the examples first, in order: the first `generated` runs
-    // of this search were examples, and those a failure cut off go first in
-    // the next chunk.
-    for (let chunk = 0; generated < share.runs + corpus.length; chunk++) {
-      if (shared.stop !== null || aborted()) return;
-      const examples = corpus.slice(Math.min(generated, corpus.length));
-      const numRuns = Math.min(CHUNK_RUNS, share.runs + corpus.length - generated - examples.length) + examples.length;
+
+    /**
+     * One fast-check run from `skip` on: true when it ended without a new
+     * failure; otherwise the failure is shrunk further, replayed and settled.
+     */
+    const explore = async (parameters: fc.Parameters<[Schedule, fc.Scheduler | null]>, from: number): Promise<boolean> => {
       failing = null;
       lastFailure = null;
       shrinkRuns = 0;
-      const details = await fc.check(property, { seed: chunkSeed(share.seed, chunk), numRuns, examples, endOnFailure: false });
-      if (!details.failed) continue;
+      skip = from;
+      explored = 0;
+      const details = await fc.check(property, { ...parameters, endOnFailure: false });
+      if (!details.failed) return true;
       if (failing === null || lastFailure === null) {
         if (details.errorInstance) throw details.errorInstance;
-        return;
+        return true;
       }
       const found: FoundFailure = failing;
       const stillFails = async (candidate: Schedule): Promise<RunOnceResult | null> => {
@@ -299,6 +307,33 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       };
       const shrunk = await simplify(lastFailure, stillFails, Math.max(0, maxShrinkRuns - shrinkRuns));
       await settleCounterexample(found, shrunk, details);
+      return false;
+    };
+
+    // The corpus first (search 0), with the servers' natural answer order, each schedule once.
+    const corpus = share.index === 0 ? (options.examples ?? []).map((s): [Schedule, fc.Scheduler | null] => [s, null]) : [];
+    for (let next = 0; next < corpus.length; ) {
+      if (shared.stop !== null || aborted()) return;
+      const examples = corpus.slice(next);
+      const done = await explore({ seed: share.seed, numRuns: examples.length, examples }, 0);
+      next = done ? corpus.length : next + explored;
+    }
+    // Then the generated runs, in chunks: each its own fast-check run with a seed derived from
+    // the search's, so a stop (bug limit, time limit, Ctrl-C) takes effect within one chunk. A
+    // failure ends a fast-check run; the chunk is then run again from the value after it, the
+    // values before it passed over unrun. So chunk c always holds the same schedules, whatever
+    // failed before and whatever the other searches (or shards) found: the same seed and
+    // workers give the same schedules.
+    for (let chunk = 0, from = 0; chunk * CHUNK_RUNS < share.runs; ) {
+      if (shared.stop !== null || aborted()) return;
+      const numRuns = Math.min(CHUNK_RUNS, share.runs - chunk * CHUNK_RUNS);
+      const done = await explore({ seed: chunkSeed(share.seed, chunk), numRuns }, from);
+      // `explored` counts from the chunk's start: the values passed over and those run.
+      from = done ? numRuns : explored;
+      if (from >= numRuns) {
+        chunk++;
+        from = 0;
+      }
     }
   };
 
@@ -349,7 +384,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
 
   try {
-    await Promise.all(splitRuns(options.runs, options.workers, options.seed).map(search));
+    await Promise.all(shares.map(search));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

@@ -19,3 +19,19 @@ export function splitRuns(runs: number, workers: number, seed: number): WorkerSh
     runs: base + (index < runs % count ? 1 : 0),
   }));
 }
+
+/** Shard `index` (1-based) of `count`: one machine's part of a run split over a CI matrix. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/**
+ * The searches of one shard: every `count`-th of the whole run's searches,
+ * starting at `index - 1`. Together the shards run exactly the searches, and
+ * so the schedules, of the unsharded run with the same runs, seed and
+ * workers; the corpus, tried by search 0, runs in shard 1.
+ */
+export function shardShares(shares: readonly WorkerShare[], shard: Shard): WorkerShare[] {
+  return shares.filter((share) => share.index % shard.count === shard.index - 1);
+}

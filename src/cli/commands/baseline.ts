@@ -1,8 +1,7 @@
 import { baselineFromReports } from '../../baseline/from-reports.ts';
 import { writeFileAtomic } from '../../io/atomic-file.ts';
-import { readJsonFile } from '../../io/read-json-file.ts';
-import type { FuzzReport } from '../../report/types.ts';
 import { parseFlags } from '../parse-flags.ts';
+import { readReport } from '../read-report.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const BASELINE_HELP = `Usage: dpop-fuzz baseline <report.json>... [--out <file>]
@@ -16,13 +15,6 @@ it: every entry is a deviation you accept.
 
 Options:
   --out <file>        write the file here instead of printing it`;
-
-async function readReport(file: string): Promise<FuzzReport> {
-  const json = await readJsonFile(file, 'report', (message) => new UsageError(message));
-  const record = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  if (record.tool === undefined || !Array.isArray(record.failures)) throw new UsageError(`${file} is not a dpop-fuzz report.json`);
-  return json as FuzzReport;
-}
 
 export async function baselineCommand(args: readonly string[]): Promise<number> {
   const files = args.filter((a) => !a.startsWith('-') && args[args.indexOf(a) - 1] !== '--out');

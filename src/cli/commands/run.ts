@@ -8,8 +8,9 @@ import type { ClientTarget } from '../../driver/types.ts';
 import { CORPUS_FORMAT } from '../../corpus/entry.ts';
 import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
-import { compareWithBaseline } from '../../baseline/verdict.ts';
+import { compareWithBaseline, staleNotJudgedReason } from '../../baseline/verdict.ts';
 import { bugKey } from '../../runner/bug-book.ts';
+import type { Shard } from '../../runner/split-runs.ts';
 import type { FuzzReport } from '../../report/types.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
@@ -50,6 +51,11 @@ Options:
   --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
   --workers <n>       searches run side by side (default: CPU count for
                       --command, 4 for --module)
+  --shard <i>/<n>     run shard i of n (1-based): every n-th of the --workers
+                      searches, so n machines with the same command line and
+                      i = 1..n run exactly the schedules of the unsharded
+                      run; needs --workers >= n; combine the reports with
+                      'dpop-fuzz merge'
   --out <dir>         report folder (default: results/run-<time>)
   --corpus <dir>      corpus folder: its schedules are tried first and new
                       counterexamples are saved there (default: corpus)
@@ -93,6 +99,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     seed: { type: 'string' },
     'time-limit': { type: 'string' },
     workers: { type: 'string' },
+    shard: { type: 'string' },
     corpus: { type: 'string' },
     'no-corpus': { type: 'boolean' },
     confirm: { type: 'string' },
@@ -111,6 +118,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const runs = intFlag('runs', flags.runs, DEFAULT_RUNS);
   const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseSeed(flags.seed);
   const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 4);
+  const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, workers);
   const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
   const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
   const maxShrinkRuns = intFlag('max-shrink-runs', flags['max-shrink-runs'], DEFAULT_MAX_SHRINK_RUNS, 0);
@@ -133,7 +141,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   await checkWritable(outDir);
   const clientName = describeTarget(target);
   const first = [...(known.length > 0 ? [`${known.length} baseline schedule(s)`] : []), ...(corpus.length > 0 ? [`${corpus.length} corpus schedule(s)`] : [])];
-  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
+  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
   say(`dpop-fuzz: report: ${reportFile}`);
 
   const progress = createProgressDisplay(process.stderr, process.stderr.isTTY === true && !quiet);
@@ -160,6 +168,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
       runs,
       seed,
       workers,
+      ...(shard ? { shard } : {}),
       timeLimitMs,
       timeoutMs,
       checks,
@@ -211,7 +220,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
 }
 
 /** The baseline comparison in words: what is known, what is new, what is stale. */
-function baselineSummary(v: BaselineVerdict): string[] {
+function baselineSummary(v: BaselineVerdict, report: FuzzReport): string[] {
   const lines = [`\nExpected failures (${v.file}, scenario ${v.scenario}): ${v.known.length} known, ${v.unexpected.length} new, ${v.stale.length} stale`];
   for (const u of v.unexpected) {
     const what = u.kind === 'check' ? 'check failed without a counterexample of its own' : u.kind === 'flaky' ? 'flaky failure' : 'bug';
@@ -220,7 +229,8 @@ function baselineSummary(v: BaselineVerdict): string[] {
   for (const s of v.stale) {
     lines.push(`  STALE ${s.entry}: failed in no run${s.scheduleRan ? ' (its schedule ran first and passed)' : ''}; fixed? remove the entry`);
   }
-  if (!v.staleJudged) lines.push('  (stale entries not judged: exploration stopped early)');
+  const reason = staleNotJudgedReason(report, v);
+  if (reason !== null) lines.push(`  (stale entries not judged: ${reason})`);
   return lines;
 }
 
@@ -238,6 +248,16 @@ function distinct(schedules: readonly Schedule[]): Schedule[] {
 function parseSeed(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) throw new UsageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** `--shard i/n`: 1 <= i <= n, and at least one search per shard. */
+function parseShard(value: string, workers: number): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || index < 1 || count < 1 || index > count) throw new UsageError(`--shard must be i/n with 1 <= i <= n, e.g. 2/4, got ${JSON.stringify(value)}`);
+  if (workers < count) throw new UsageError(`--shard ${value} splits the run's searches over ${count} shards, but there are ${workers}: give --workers ${count} or more (the searches of all shards together)`);
+  return { index, count };
 }
 
 /** Largest seed: fast-check seeds are 32-bit; worker i runs seed + i (wrapping). */
@@ -274,7 +294,7 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
     for (const r of f.results) out(`  ${r.id}: ${r.message}`);
   }
   if (report.failures.length === 0 && report.flaky.length === 0) out('No FAILURE found.');
-  if (report.baseline) for (const line of baselineSummary(report.baseline)) out(line);
+  if (report.baseline) for (const line of baselineSummary(report.baseline, report)) out(line);
   if (report.crashes.runs > 0) {
     out(`\nWARNING ${report.crashes.runs} run(s) ended before the client's first HTTP request while others worked: check how it handles the MCP URL it is given (schedules in report.md).`);
   }
