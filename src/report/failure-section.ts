@@ -59,7 +59,8 @@ function minimalSchedule(failure: FailureReport): string {
   ].join('\n\n');
 }
 
-function diagram(failure: FailureReport): string {
+/** The failing run as a Mermaid sequence diagram, the requests the failed checks point at highlighted. */
+export function failureDiagram(failure: FailureReport): string {
   const checksBySeq = new Map<number, string[]>();
   for (const result of failure.results) {
     if (!counted(result)) continue;
@@ -132,7 +133,7 @@ export function failureSection(failure: FailureReport, title: string): string {
     '#### Minimal schedule',
     minimalSchedule(failure),
     '#### Sequence diagram',
-    diagram(failure),
+    failureDiagram(failure),
     '#### Client outcome',
     clientOutcome(failure.outcome),
     '#### Reproduce',

@@ -64,6 +64,7 @@ export function mergeReports(reports: readonly FuzzReport[]): FuzzReport {
   same('seed', (r) => r.seed);
   same('profile', (r) => r.profile ?? 'sep-1932');
   same('shard count', (r) => r.shard?.count);
+  same('checks', (r) => r.checks ?? null);
   const indexes = shards.map((s) => s.index).sort((a, b) => a - b);
   const repeated = indexes.find((index, i) => indexes[i - 1] === index);
   if (repeated !== undefined) throw new MergeError(`shard ${repeated}/${count} is given twice`);
@@ -78,6 +79,7 @@ export function mergeReports(reports: readonly FuzzReport[]): FuzzReport {
     client: first.client,
     seed: first.seed,
     ...(first.profile ? { profile: first.profile } : {}),
+    ...(first.checks ? { checks: first.checks } : {}),
     requestedRuns: reports.reduce((n, r) => n + r.requestedRuns, 0),
     mergedShards: indexes,
     runs: reports.reduce((n, r) => n + r.runs, 0),

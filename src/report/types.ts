@@ -48,6 +48,8 @@ export interface FuzzReport {
   readonly seed: number;
   /** The judge's profile (absent in reports written before it was recorded: `sep-1932`). */
   readonly profile?: Profile;
+  /** The checks judged (`--checks`; all of them by default); absent in reports written before it was recorded. */
+  readonly checks?: readonly string[];
   /** Generated runs asked of this report's searches (a shard's part of `--runs`). */
   readonly requestedRuns: number;
   /** The shard this report covers (`--shard i/n`); absent for a whole run and for a merged report. */

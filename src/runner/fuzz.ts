@@ -167,6 +167,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     client: { kind: options.target.kind, name: options.clientName },
     seed: options.seed,
     profile: options.judge?.profile ?? DEFAULT_JUDGE_OPTIONS.profile,
+    checks: [...checks],
     requestedRuns,
     ...(options.shard ? { shard: { index: options.shard.index, count: options.shard.count } } : {}),
     runs: shared.runs,

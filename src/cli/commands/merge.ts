@@ -4,11 +4,12 @@ import { compareWithBaseline } from '../../baseline/verdict.ts';
 import { mergeReports, MergeError } from '../../report/merge.ts';
 import type { FuzzReport } from '../../report/types.ts';
 import { writeReport } from '../../report/write.ts';
+import { writeCiOutputs } from '../ci-outputs.ts';
 import { parseFlags } from '../parse-flags.ts';
 import { readReport } from '../read-report.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const MERGE_HELP = `Usage: dpop-fuzz merge <report.json>... [--out <dir>] [--expected-failures <file>]
+export const MERGE_HELP = `Usage: dpop-fuzz merge <report.json>... [--out <dir>] [--expected-failures <file>] [--junit <file>]
 
 Merges the reports of one run split with 'run --shard i/n' (for example over
 the jobs of a CI matrix) into one report.json and report.md: runs, coverage,
@@ -21,17 +22,22 @@ Options:
   --expected-failures <file>
                       judge the merged run against this baseline, stale
                       entries included (a shard alone cannot tell stale)
+  --junit <file>      also write the merged result as JUnit XML
+
+Under GitHub Actions the merged bugs become ::error annotations and a job
+summary, as with 'run'.
 
 Exit status: 0 no failure (with --expected-failures: only known ones),
 1 a failure in some shard (or a new failure, or a stale entry), 2 usage
 error (unreadable report, reports of different runs, a shard given twice).`;
 
 export async function mergeCommand(args: readonly string[]): Promise<number> {
-  const valued = new Set(['--out', '--expected-failures']);
+  const valued = new Set(['--out', '--expected-failures', '--junit']);
   const files = args.filter((a, i) => !a.startsWith('-') && !valued.has(args[i - 1] ?? ''));
   const flags = parseFlags('merge', args.filter((a, i) => !files.includes(a) || valued.has(args[i - 1] ?? '')), {
     out: { type: 'string' },
     'expected-failures': { type: 'string' },
+    junit: { type: 'string' },
   });
   if (files.length === 0) throw new UsageError(`merge: give the report.json of every shard\n\n${MERGE_HELP}`);
   const reports = await Promise.all(files.map(readReport));
@@ -54,6 +60,7 @@ export async function mergeCommand(args: readonly string[]): Promise<number> {
   for (const f of merged.failures) out(`  ${f.checkIds.join(', ')}: ${f.hits} run(s) hit it; replay: ${f.replayCommand}`);
   for (const w of merged.warnings) out(`WARNING ${w}`);
   out(`Report: ${path.join(outDir, 'report.md')}`);
+  await writeCiOutputs(merged, flags.junit);
   if (merged.baseline) return merged.baseline.exitCode;
   return merged.failures.length > 0 || merged.flaky.length > 0 ? 1 : 0;
 }

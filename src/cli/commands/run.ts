@@ -21,6 +21,7 @@ import { quoteShellArg } from '../../driver/shell-quote.ts';
 import { defaultOutDir } from '../output-dir.ts';
 import { ensureDir, writeJson } from '../../io/atomic-file.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
+import { writeCiOutputs } from '../ci-outputs.ts';
 import { createProgressDisplay } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 import { VERSION } from '../version.ts';
@@ -76,7 +77,14 @@ Options:
   --max-retries <n>   consecutive retries that count as a storm (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
   --fail-on <level>   failure (default: MUST checks) or warning (SHOULD
                       checks count too)
+  --junit <file>      also write the result as JUnit XML: one testcase per
+                      check, a failure carrying the evidence, the replay
+                      command and the minimal schedule
   --quiet             no progress and no statistics
+
+Under GitHub Actions (GITHUB_ACTIONS=true) each new bug is also an ::error
+annotation, and a summary with the bugs' sequence diagrams is appended to
+$GITHUB_STEP_SUMMARY.
 
 Exit status: 0 no FAILURE found (or, with --expected-failures, only known
 ones), 1 a FAILURE was found (or a new one, or a stale baseline entry),
@@ -109,6 +117,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     'expected-failures': { type: 'string' },
     'fail-on': { type: 'string' },
     quiet: { type: 'boolean' },
+    junit: { type: 'string' },
   });
   const failOn = flags['fail-on'] ?? 'failure';
   if (failOn !== 'failure' && failOn !== 'warning') throw new UsageError(`--fail-on must be failure or warning, got ${JSON.stringify(failOn)}`);
@@ -208,6 +217,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     const final: FuzzReport = baseline === null ? report : { ...report, baseline: compareWithBaseline(report, baseline, scenario) };
     if (final !== report) await persist(final);
     printSummary(final, outDir, quiet);
+    await writeCiOutputs(final, flags.junit);
     if (final.stoppedBy === 'interrupted') return 130;
     if (final.baseline) return final.baseline.exitCode;
     return final.failures.length > 0 || final.flaky.length > 0 ? 1 : 0;
