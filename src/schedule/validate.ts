@@ -1,6 +1,6 @@
 import { readJsonFile } from '../io/read-json-file.ts';
 import { z } from 'zod';
-import { pathCollisions } from '../world/paths.ts';
+import { pathCollisions } from './served-paths.ts';
 import { BASE_SCHEDULE, DEFAULT_CHALLENGE_FORMAT } from './defaults.ts';
 import type { Schedule } from './types.ts';
 

@@ -6,7 +6,7 @@ import { safeDescription } from './error-description.ts';
 import type { WorldContext } from './context.ts';
 import type { McpSessions } from './mcp-sessions.ts';
 import { enforcedAlgs, verifyProof, type ProofVerdict } from './proof-verdict.ts';
-import { isCrossOrigin, movedPath, PRM_ROOT_PATH, redirectStatus, resourceMetadataPath } from './paths.ts';
+import { isCrossOrigin, movedPath, PRM_ROOT_PATH, redirectStatus, resourceMetadataPath } from '../schedule/served-paths.ts';
 import type { ReadRequest } from './request-facts.ts';
 import { notFound, redirector, traced, type HandlerResult } from './traced-handler.ts';
 

@@ -1,6 +1,6 @@
 import type { Schedule } from '../schedule/types.ts';
 import type { ServerRole } from '../trace/types.ts';
-import { authServerPaths } from './paths.ts';
+import { authServerPaths } from '../schedule/served-paths.ts';
 
 /**
  * Which server a request refused by the HTTP layer was meant for when both

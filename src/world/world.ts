@@ -7,7 +7,7 @@ import { createAuthServer } from './auth-server.ts';
 import { emptyUrls, newNonceBooks, type WorldContext } from './context.ts';
 import { inMemoryFetch } from './in-memory-fetch.ts';
 import { listen, type Listening } from './listen.ts';
-import { needsElsewhere } from './paths.ts';
+import { needsElsewhere } from '../schedule/served-paths.ts';
 import { createServer } from './mcp-server.ts';
 import { McpSessions } from './mcp-sessions.ts';
 import { refusedOnSharedOrigin } from './refused.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import { AUTHORIZE_PATH } from '../paths.ts';
+import { AUTHORIZE_PATH } from '../../schedule/served-paths.ts';
 import { traced } from '../traced-handler.ts';
 import { oauthError } from './oauth-error.ts';
 import type { AuthServerState } from './state.ts';

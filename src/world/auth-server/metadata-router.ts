@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { WorldContext } from '../context.ts';
-import { AS_METADATA_PATH, AUTHORIZE_PATH, REGISTER_PATH } from '../paths.ts';
+import { AS_METADATA_PATH, AUTHORIZE_PATH, REGISTER_PATH } from '../../schedule/served-paths.ts';
 import { traced } from '../traced-handler.ts';
 
 /** RFC 8414 authorization server metadata. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { REGISTER_PATH } from '../paths.ts';
+import { REGISTER_PATH } from '../../schedule/served-paths.ts';
 import { traced } from '../traced-handler.ts';
 import { oauthError } from './oauth-error.ts';
 import type { AuthServerState, RegisteredClient } from './state.ts';

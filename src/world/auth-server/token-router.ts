@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { isCrossOrigin, movedPath, redirectStatus } from '../paths.ts';
+import { isCrossOrigin, movedPath, redirectStatus } from '../../schedule/served-paths.ts';
 import { enforcedAlgs, verifyProof } from '../proof-verdict.ts';
 import { redirector, traced, type HandlerResult } from '../traced-handler.ts';
 import { checkGrant } from './grants.ts';

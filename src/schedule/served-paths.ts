@@ -1,4 +1,9 @@
-import type { Redirect, Schedule } from '../schedule/types.ts';
+/**
+ * The paths the test servers serve under a schedule, a property of the
+ * schedule alone: the world routes them, validation refuses schedules whose
+ * paths collide.
+ */
+import type { Redirect, Schedule } from './types.ts';
 
 /** RFC 8414 §3: metadata of an issuer without a path. */
 export const AS_METADATA_PATH = '/.well-known/oauth-authorization-server';
