@@ -1,10 +1,9 @@
 import { BROKEN_CLIENTS } from '../clients/broken-catalogue.ts';
 import type { FaultName } from '../clients/faults.ts';
 import { referenceTarget } from '../clients/target.ts';
-import { fuzz } from '../runner/fuzz.ts';
 import { cpuSince, cpuSnapshot } from './cpu.ts';
 import type { BenchResult } from './result.ts';
-import { BENCH_TIMEOUT_MS, round } from './throughput.ts';
+import { benchResult, round, timedFuzz } from './timed-fuzz.ts';
 
 export interface CatchScenario {
   readonly fault: FaultName;
@@ -41,17 +40,13 @@ export async function measureCatch(scenario: CatchScenario): Promise<BenchResult
     // Set from the callback: an array, so the type checker does not narrow it to its initial value.
     const found: { seconds: number; run: number }[] = [];
     const stop = new AbortController();
-    const report = await fuzz({
+    const { report } = await timedFuzz({
       target: referenceTarget([scenario.fault]),
       clientName: `broken ${scenario.fault}`,
       runs: scenario.budgetRuns,
       seed,
       workers: scenario.workers,
-      timeoutMs: BENCH_TIMEOUT_MS,
       timeLimitMs: scenario.budgetMs,
-      examples: [],
-      maxShrinkRuns: 0,
-      confirmations: 1,
       failOn,
       signal: stop.signal,
       onFound: ({ run, checkIds }) => {
@@ -69,14 +64,7 @@ export async function measureCatch(scenario: CatchScenario): Promise<BenchResult
   }
   const seconds = (performance.now() - t0) / 1000;
   return {
-    name: `catch ${scenario.fault}`,
-    mode: 'in-process',
-    workers: scenario.workers,
-    runs,
-    seconds: round(seconds, 2),
-    runsPerSecond: round(runs / seconds),
-    cpuMsPerRun: round(cpuSince(cpu).selfMs / Math.max(1, runs)),
-    clientCpuMsPerRun: null,
+    ...benchResult(`catch ${scenario.fault}`, 'in-process', scenario.workers, runs, seconds, cpuSince(cpu)),
     catch: { fault: scenario.fault, seeds: [...scenario.seeds], caught, medianSeconds: round(median(times), 2), medianRuns: median(runsToCatch) },
   };
 }

@@ -1,8 +1,6 @@
 import type { ClientTarget } from '../driver/types.ts';
-import { fuzz } from '../runner/fuzz.ts';
-import { cpuSince, cpuSnapshot } from './cpu.ts';
 import type { BenchResult } from './result.ts';
-import { BENCH_TIMEOUT_MS, round } from './throughput.ts';
+import { benchResult, round, timedFuzz } from './timed-fuzz.ts';
 
 export interface MemoryScenario {
   readonly name: string;
@@ -27,18 +25,12 @@ export async function measureMemory(scenario: MemoryScenario): Promise<BenchResu
   };
   sample();
   let next = scenario.every;
-  const cpu = cpuSnapshot();
-  const t0 = performance.now();
-  const report = await fuzz({
+  const { report, seconds, cpu } = await timedFuzz({
     target: scenario.target,
     clientName: scenario.name,
     runs: scenario.runs,
     seed: scenario.seed,
     workers: scenario.workers,
-    timeoutMs: BENCH_TIMEOUT_MS,
-    examples: [],
-    maxShrinkRuns: 0,
-    confirmations: 1,
     onProgress: ({ runs }) => {
       if (runs < next) return;
       next += scenario.every;
@@ -46,17 +38,8 @@ export async function measureMemory(scenario: MemoryScenario): Promise<BenchResu
     },
   });
   sample();
-  const seconds = (performance.now() - t0) / 1000;
-  const runs = report.runs + report.shrinkRuns;
   return {
-    name: scenario.name,
-    mode: 'in-process',
-    workers: scenario.workers,
-    runs,
-    seconds: round(seconds, 2),
-    runsPerSecond: round(runs / seconds),
-    cpuMsPerRun: round(cpuSince(cpu).selfMs / Math.max(1, runs)),
-    clientCpuMsPerRun: null,
+    ...benchResult(scenario.name, 'in-process', scenario.workers, report.runs + report.shrinkRuns, seconds, cpu),
     memory: {
       samples: rss.length,
       rssStartMb: mb(rss[0]!),

@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import type { ClientTarget } from '../driver/types.ts';
-import { fuzz } from '../runner/fuzz.ts';
 import { emptyPhaseTimes, type PhaseTimes } from '../runner/phase-times.ts';
 import type { Schedule } from '../schedule/types.ts';
-import { cpuSince, cpuSnapshot } from './cpu.ts';
 import type { BenchResult, PhaseBreakdown } from './result.ts';
-
-/** Per client run, generous enough for the slowest library target on a busy machine. */
-export const BENCH_TIMEOUT_MS = 20_000;
+import { benchResult, round, timedFuzz } from './timed-fuzz.ts';
 
 export interface ThroughputScenario {
   readonly name: string;
@@ -36,47 +32,18 @@ function breakdown(phases: PhaseTimes, seconds: number, workers: number): PhaseB
   };
 }
 
-export function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
-
-/**
- * Runs a scenario through the fuzzer as `dpop-fuzz run` would (no corpus) and
- * measures runs per second, CPU per run and where a run's time goes. A
- * counterexample is neither shrunk nor replayed more than once: this measures
- * exploration, not the shrinker.
- */
+/** Runs a scenario through the fuzzer and measures runs per second, CPU per run and where a run's time goes. */
 export async function measureThroughput(scenario: ThroughputScenario): Promise<BenchResult> {
   const phases = emptyPhaseTimes();
-  const cpu = cpuSnapshot();
-  const t0 = performance.now();
-  await fuzz({
+  const { seconds, cpu } = await timedFuzz({
     target: scenario.target,
     clientName: scenario.name,
     runs: scenario.runs,
     seed: scenario.seed,
     workers: scenario.workers,
-    timeoutMs: BENCH_TIMEOUT_MS,
-    examples: [],
-    maxShrinkRuns: 0,
-    confirmations: 1,
     phaseTimes: phases,
     ...(scenario.schedule ? { arbitrary: fc.constant(scenario.schedule) } : {}),
   });
-  const seconds = (performance.now() - t0) / 1000;
-  const used = cpuSince(cpu);
-  const runs = phases.runs;
-  const subprocess = scenario.target.kind === 'command';
-  return {
-    name: scenario.name,
-    mode: subprocess ? 'subprocess' : 'in-process',
-    workers: scenario.workers,
-    runs,
-    seconds: round(seconds, 2),
-    runsPerSecond: round(runs / seconds),
-    cpuMsPerRun: round(used.selfMs / Math.max(1, runs)),
-    clientCpuMsPerRun: subprocess && used.childrenMs !== null ? round(used.childrenMs / Math.max(1, runs)) : null,
-    phases: breakdown(phases, seconds, scenario.workers),
-  };
+  const mode = scenario.target.kind === 'command' ? 'subprocess' : 'in-process';
+  return { ...benchResult(scenario.name, mode, scenario.workers, phases.runs, seconds, cpu), phases: breakdown(phases, seconds, scenario.workers) };
 }
