@@ -1,0 +1,81 @@
+import type fc from 'fast-check';
+import type { CheckId } from '../checks/registry.ts';
+import type { JudgeOptions } from '../checks/types.ts';
+import type { ClientTarget } from '../driver/types.ts';
+import type { FailureReport, FuzzReport } from '../report/types.ts';
+import type { Schedule } from '../schedule/types.ts';
+import type { FailOn } from './confirm.ts';
+import type { PhaseTimes } from './phase-times.ts';
+import type { Shard } from './split-runs.ts';
+
+/** Default number of generated schedules per `dpop-fuzz run`. */
+export const DEFAULT_RUNS = 500;
+/** Replays of a shrunk counterexample before it is called a bug. */
+export const DEFAULT_CONFIRMATIONS = 3;
+/** Client runs spent on shrinking one counterexample at most. */
+export const DEFAULT_MAX_SHRINK_RUNS = 300;
+
+export interface FuzzProgress {
+  /** Generated schedules run so far (shrinking and replays excluded). */
+  readonly runs: number;
+  readonly requestedRuns: number;
+  readonly shrinkRuns: number;
+  /** Distinct failures found so far: confirmed bugs, flaky ones and those being shrunk. */
+  readonly failures: number;
+  /** True while a failure is being shrunk or replayed. */
+  readonly shrinking: boolean;
+  readonly elapsedMs: number;
+}
+
+/** A counterexample the moment it is found, before shrinking. */
+export interface FoundCounterexample {
+  readonly run: number;
+  readonly checkIds: readonly string[];
+  readonly schedule: Schedule;
+}
+
+export interface FuzzOptions {
+  readonly target: ClientTarget;
+  /** Shown in the report: the command, module path or function name. */
+  readonly clientName: string;
+  readonly runs: number;
+  readonly seed: number;
+  /** Independent searches run at the same time (seed + i each). */
+  readonly workers: number;
+  /** Stop generating after this long (running shrinks still finish). */
+  readonly timeLimitMs?: number | null;
+  /** Per client run. */
+  readonly timeoutMs: number;
+  readonly checks?: readonly CheckId[];
+  readonly judge?: Partial<JudgeOptions>;
+  /** Schedules tried before any generated one (the corpus). */
+  readonly examples?: readonly Schedule[];
+  /**
+   * Distinct failures (bugs or flaky) after which exploration stops; default:
+   * no limit, the search keeps going until `runs` or the time limit. 1 gives
+   * the stop-at-first-failure behaviour.
+   */
+  readonly maxBugs?: number;
+  readonly confirmations?: number;
+  readonly maxShrinkRuns?: number;
+  /** `warning`: SHOULD-level WARNINGs count as counterexamples too (default: FAILURE only). */
+  readonly failOn?: FailOn;
+  /** Generator to use instead of `scheduleArbitrary()`. */
+  readonly arbitrary?: fc.Arbitrary<Schedule>;
+  readonly maxRequests?: number;
+  /** Abort = stop now (Ctrl-C): running clients are stopped, the report still comes back. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: FuzzProgress) => void;
+  /** Called the moment a run fails, before shrinking (write it to disk). */
+  readonly onFound?: (found: FoundCounterexample) => Promise<void> | void;
+  /** Called for each shrunk and replayed counterexample; returns where it was stored and how to replay it. */
+  readonly onCounterexample?: (failure: Omit<FailureReport, 'replayCommand' | 'corpusFile' | 'hits'>) => Promise<Pick<FailureReport, 'replayCommand' | 'corpusFile'>>;
+  /** Called whenever the report changes (a counterexample was added), and at the end. */
+  readonly onReport?: (report: FuzzReport) => Promise<void> | void;
+  readonly version?: string;
+  /** Run only this shard's searches (see `shardShares`); `workers` counts the searches of all shards. */
+  readonly shard?: Shard;
+  /** Adds every run's phase times, shrinking and replays included (benchmarking). */
+  readonly phaseTimes?: PhaseTimes;
+}
+
