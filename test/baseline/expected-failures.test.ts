@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineError, baselineScenario, loadBaseline, parseBaseline } from '../../src/baseline/expected-failures.ts';
 import { baselineFromReports } from '../../src/baseline/from-reports.ts';
-import { compareWithBaseline } from '../../src/baseline/verdict.ts';
+import { compareWithBaseline, staleNotJudgedReason } from '../../src/baseline/verdict.ts';
+import { mergeReports } from '../../src/report/merge.ts';
 import { scheduleWith } from '../../src/schedule/defaults.ts';
 import { failure, report } from '../report/fixtures.ts';
 
@@ -112,6 +113,19 @@ describe('compareWithBaseline', () => {
     expect(v.staleJudged).toBe(false);
     expect(v.stale).toEqual([]);
     expect(v.exitCode).toBe(0);
+  });
+
+  it('leaves staleness to the merge on a shard report, which saw only its part of the runs, and says so', () => {
+    const shard = report({ stoppedBy: 'completed', shard: { index: 2, count: 2 }, failures: [bug([RS])], failedChecks: { [RS]: 1 } });
+    const v = compareWithBaseline(shard, baseline, scenario);
+    expect(v).toMatchObject({ staleJudged: false, stale: [], exitCode: 0 });
+    expect(staleNotJudgedReason(shard, v)).toBe('this report covers shard 2/2 only; dpop-fuzz merge judges them');
+    const merged = mergeReports([shard, { ...shard, shard: { index: 1, count: 2 }, failures: [], failedChecks: {} }]);
+    const whole = compareWithBaseline(merged, baseline, scenario);
+    expect(whole.staleJudged).toBe(true);
+    expect(whole.stale.length).toBeGreaterThan(0);
+    expect(staleNotJudgedReason(merged, whole)).toBeNull();
+    expect(staleNotJudgedReason(report({ stoppedBy: 'failure' }), v)).toBe('exploration stopped early');
   });
 
   it('treats a flaky failure like a bug: known if listed, new if not', () => {
