@@ -7,6 +7,7 @@ import { createAuthServer } from './auth-server.ts';
 import { emptyUrls, newNonceBooks, type WorldContext } from './context.ts';
 import { inMemoryFetch } from './in-memory-fetch.ts';
 import { listen, type Listening } from './listen.ts';
+import { traceClock } from './clock.ts';
 import { needsElsewhere } from '../schedule/served-paths.ts';
 import { createServer } from './mcp-server.ts';
 import { McpSessions } from './mcp-sessions.ts';
@@ -27,7 +28,7 @@ export interface WorldOptions {
    * concurrent requests.
    */
   readonly releaseGate?: (label: string) => Promise<void>;
-  /** Clock for the servers (tests pin it); defaults to Date.now. */
+  /** Clock for the servers (tests pin it); defaults to `traceClock` (epoch ms, sub-millisecond resolution). */
   readonly now?: () => number;
 }
 
@@ -77,7 +78,7 @@ export async function startWorld(schedule: Schedule, options: WorldOptions = {})
   const world: WorldContext = {
     schedule,
     recorder,
-    now: options.now ?? Date.now,
+    now: options.now ?? traceClock,
     iatWindowSeconds: options.iatWindowSeconds ?? 300,
     ...newNonceBooks(schedule),
     tokenSigningKey: privateKey,

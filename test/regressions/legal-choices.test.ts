@@ -209,6 +209,23 @@ describe('concurrent twins are not retries', () => {
     expect(reuse.status).toBe('FAILURE');
     expect(reuse.message).toMatch(/refresh token that #3 POST token had already rotated/);
   });
+
+  // Found by the nightly target run on the SDK v2 client: two parallel refreshes, the twin
+  // arriving in the same millisecond its sibling's challenge was answered, and no retry at
+  // all. At whole milliseconds the twin looked like a stale retry; the servers' clock now
+  // keeps sub-millisecond order (src/world/clock.ts), and the trace shows the twin arrived first.
+  it('does not take a twin that arrived a fraction of a millisecond before the answer for a retry; a retry just after it still counts', () => {
+    const twins = (twinAt: number) => {
+      const b = new TraceBuilder();
+      b.add({ server: 'as', at: 0, done: 1, proof: { jti: 'code' }, issuesToken: 'AT1', issuesRefresh: 'RT1' });
+      const refresh = { type: 'refresh_token', code: null, refreshToken: 'RT1' };
+      b.add({ server: 'as', at: 30, done: 30.4, proof: { jti: 'ra', nonce: 'N0' }, grant: refresh, key: 'refresh', status: 400, error: 'use_dpop_nonce', nonce: 'N1' });
+      b.add({ server: 'as', at: twinAt, done: 31, proof: { jti: 'rb', nonce: 'N0' }, grant: refresh, key: 'refresh', status: 400, error: 'use_dpop_nonce', nonce: 'N1' });
+      return b.input();
+    };
+    expect(asNonce(twins(30.2)).status).toBe('SUCCESS');
+    expect(asNonce(twins(30.6)).status).toBe('FAILURE');
+  });
 });
 
 describe('token lifetimes', () => {
