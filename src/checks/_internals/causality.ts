@@ -6,7 +6,9 @@ import { memoized, nonceClaim, previousAttempts } from './trace-queries.ts';
  * Arrival times alone prove nothing under concurrency (a request can be built
  * before an earlier response is read), so only these links count:
  *  - it carries something only a response could have given it: an access
- *    token, a refresh token, an MCP session id, or a nonce value;
+ *    token, a refresh token, an MCP session id, or a nonce value (when
+ *    several answered responses gave the same value, only what is in the
+ *    past of each of them);
  *  - it resends a JSON-RPC message (same body) to the MCP endpoint, or the
  *    DELETE that ends a session, whose earlier attempt had been answered: a
  *    JSON-RPC request names itself by its id, an MCP client sends each
@@ -32,51 +34,46 @@ const causalPastsCache = new WeakMap<Trace, ReadonlyMap<number, ReadonlySet<numb
 function computeCausalPasts(trace: Trace): Map<number, ReadonlySet<number>> {
   const prev = previousAttempts(trace);
   const bySeq = new Map(trace.entries.map((e) => [e.seq, e]));
-  const tokenIssuer = new Map(trace.tokens.map((t) => [t.accessToken, t.seq]));
-  const refreshIssuer = new Map(trace.tokens.flatMap((t) => (t.refreshToken === null ? [] : [[t.refreshToken, t.seq] as const])));
-  const sessionIssuer = new Map<string, number>();
-  const firstDelivery = new Map<string, number>();
-  for (const e of trace.entries) {
-    if (e.issuedSessionId !== null && !sessionIssuer.has(e.issuedSessionId)) sessionIssuer.set(e.issuedSessionId, e.seq);
-  }
-  for (const n of trace.nonces) if (!firstDelivery.has(n.value)) firstDelivery.set(n.value, n.seq);
+  const tokenIssuers = producers(trace.tokens.map((t) => [t.accessToken, t.seq]));
+  const refreshIssuers = producers(trace.tokens.flatMap((t) => (t.refreshToken === null ? [] : [[t.refreshToken, t.seq] as const])));
+  const sessionIssuers = producers(trace.entries.flatMap((e) => (e.issuedSessionId === null ? [] : [[e.issuedSessionId, e.seq] as const])));
+  const deliveries = producers(trace.nonces.map((n) => [n.value, n.seq]));
 
   const past = new Map<number, Set<number>>();
-  const direct = (e: TraceEntry): number[] => {
-    const links: number[] = [];
-    const before = prev.get(e.seq);
-    if (before && identifiesItsRequest(e)) links.push(before.seq);
-    if (e.authorization.kind === 'credentials') {
-      const issuer = tokenIssuer.get(e.authorization.token);
-      if (issuer !== undefined) links.push(issuer);
-    }
-    const refresh = e.grant?.refreshToken;
-    if (refresh) {
-      const issuer = refreshIssuer.get(refresh);
-      if (issuer !== undefined) links.push(issuer);
-    }
-    if (e.sessionId !== null) {
-      const issuer = sessionIssuer.get(e.sessionId);
-      if (issuer !== undefined) links.push(issuer);
-    }
-    const nonce = nonceClaim(e);
-    if (nonce !== null) {
-      const issuer = firstDelivery.get(nonce);
-      if (issuer !== undefined) links.push(issuer);
-    }
-    // A producer must have answered before this request arrived.
-    return links.filter((s) => {
-      const p = bySeq.get(s);
-      return p !== undefined && s < e.seq && p.status !== 0 && p.respondedAt <= e.receivedAt;
-    });
-  };
   for (const e of trace.entries) {
     const set = new Set<number>();
-    for (const s of direct(e)) {
-      set.add(s);
-      for (const t of past.get(s) ?? []) set.add(t);
-    }
+    // A producer must have answered before this request arrived.
+    const answered = (s: number): boolean => {
+      const p = bySeq.get(s);
+      return p !== undefined && s < e.seq && p.status !== 0 && p.respondedAt <= e.receivedAt;
+    };
+    /**
+     * The request carries a value that one of `candidates` gave the client:
+     * which one is unknown when several had answered (the same nonce in two
+     * responses), so only what lies in the past of every one is proven.
+     */
+    const link = (candidates: readonly number[] | undefined): void => {
+      const heard = (candidates ?? []).filter(answered);
+      const [first, ...rest] = heard.map((s) => new Set([s, ...(past.get(s) ?? [])]));
+      if (first === undefined) return;
+      for (const s of first) if (rest.every((other) => other.has(s))) set.add(s);
+    };
+    const before = prev.get(e.seq);
+    if (before && identifiesItsRequest(e)) link([before.seq]);
+    if (e.authorization.kind === 'credentials') link(tokenIssuers.get(e.authorization.token));
+    const refresh = e.grant?.refreshToken;
+    if (refresh) link(refreshIssuers.get(refresh));
+    if (e.sessionId !== null) link(sessionIssuers.get(e.sessionId));
+    const nonce = nonceClaim(e);
+    if (nonce !== null) link(deliveries.get(nonce));
     past.set(e.seq, set);
   }
   return past;
+}
+
+/** Value → the entries that gave it out, in trace order. */
+function producers(pairs: readonly (readonly [string, number])[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [value, seq] of pairs) out.set(value, [...(out.get(value) ?? []), seq]);
+  return out;
 }

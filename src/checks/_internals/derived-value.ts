@@ -6,7 +6,8 @@
  * an earlier run (not this run's business).
  */
 export function derivedFrom(sent: string, issued: string): boolean {
-  if (sent === issued) return false;
+  // An empty value is part of every string, and a copy of none.
+  if (sent === '' || sent === issued) return false;
   return issued.includes(sent) || sent.includes(issued) || decorations(issued).includes(sent);
 }
 

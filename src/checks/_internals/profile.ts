@@ -2,9 +2,13 @@ import type { Trace, TraceEntry } from '../../trace/types.ts';
 import type { JudgeOptions } from '../types.ts';
 import { mcpRequests, schemeOf } from './trace-queries.ts';
 
-/** A `WWW-Authenticate` value that offers no DPoP challenge (RFC 9110 §11.6.1: schemes are case-insensitive). */
+/**
+ * A `WWW-Authenticate` value that offers no DPoP challenge (RFC 9110 §11.6.1:
+ * schemes are case-insensitive). A quoted parameter value is text, not a
+ * scheme (RFC 9110 §5.6.4): `error_description="use DPoP"` offers nothing.
+ */
 export function offersNoDpop(challenge: string | undefined): boolean {
-  return challenge !== undefined && !/(^|[\s,])dpop(\s|$|,)/i.test(challenge);
+  return challenge !== undefined && !/(^|[\s,])dpop(\s|$|,)/i.test(challenge.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
 }
 
 /** Did the MCP server answer with a challenge that offered no DPoP scheme before this request? */
