@@ -43,6 +43,8 @@ export interface BenchResult {
   readonly name: string;
   readonly mode: 'in-process' | 'subprocess';
   readonly workers: number;
+  /** Worker threads the searches ran on (in-process module clients; 1: the main thread). */
+  readonly threads: number;
   /** Client runs made (generated, shrinking and replays). */
   readonly runs: number;
   readonly seconds: number;

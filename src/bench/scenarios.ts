@@ -38,6 +38,7 @@ const IN_PROCESS_WORKERS = 4;
 export function benchScenarios(plan: BenchPlan): BenchScenario[] {
   const runs = (n: number) => Math.max(1, Math.round(n * plan.scale));
   const reference = referenceTarget();
+  const referenceModule = { kind: 'module' as const, path: path.join(plan.root, 'src', 'clients', 'reference.ts') };
   const preset = PRESETS['dpop-nonce'].schedule;
   const subprocess = { kind: 'command' as const, command: `"${process.execPath}" "${path.join(plan.root, 'bin', 'reference-client.js')}"` };
   const throughput = (name: string, spec: Omit<ThroughputScenario, 'name' | 'seed'>): BenchScenario => ({ kind: 'throughput', name, spec: { ...spec, name, seed: plan.seed } });
@@ -46,6 +47,9 @@ export function benchScenarios(plan: BenchPlan): BenchScenario[] {
     throughput('reference, preset dpop-nonce, 1 worker', { target: reference, workers: 1, runs: runs(100), schedule: preset }),
     throughput('reference, generated schedules', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(300) }),
     throughput('reference, generated schedules, 1 worker', { target: reference, workers: 1, runs: runs(100) }),
+    // What `dpop-fuzz run --module` does by default: the searches on one thread per core.
+    throughput(`reference module, preset dpop-nonce, ${plan.cores} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads: plan.cores, runs: runs(600), schedule: preset }),
+    throughput(`reference module, generated schedules, ${plan.cores} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads: plan.cores, runs: runs(600) }),
     throughput('reference subprocess, generated schedules, 1 worker', { target: subprocess, workers: 1, runs: runs(40) }),
     throughput(`reference subprocess, generated schedules, ${plan.cores} workers`, { target: subprocess, workers: plan.cores, runs: runs(40 * plan.cores) }),
   ];

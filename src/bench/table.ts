@@ -1,6 +1,6 @@
 import type { BenchResult } from './result.ts';
 
-const COLUMNS = ['scenario', 'mode', 'workers', 'runs', 'seconds', 'runs/s', 'CPU ms/run', 'notes'] as const;
+const COLUMNS = ['scenario', 'mode', 'workers', 'threads', 'runs', 'seconds', 'runs/s', 'CPU ms/run', 'notes'] as const;
 
 /** What a row adds beyond the common columns: client CPU, phases, catch time, memory. */
 function notes(r: BenchResult): string {
@@ -17,11 +17,11 @@ function notes(r: BenchResult): string {
 }
 
 export function benchRow(r: BenchResult): string[] {
-  return [r.name, r.mode, String(r.workers), String(r.runs), String(r.seconds), String(r.runsPerSecond), String(r.cpuMsPerRun), notes(r)];
+  return [r.name, r.mode, String(r.workers), String(r.threads), String(r.runs), String(r.seconds), String(r.runsPerSecond), String(r.cpuMsPerRun), notes(r)];
 }
 
 /** A Markdown table of the results (readable as plain text too). */
 export function formatBenchTable(results: readonly BenchResult[]): string {
   const rows = results.map(benchRow);
-  return [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map((_, i) => (i >= 2 && i <= 6 ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [`| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map((_, i) => (i >= 2 && i <= 7 ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }

@@ -14,6 +14,12 @@ export interface ThroughputScenario {
   readonly seed: number;
   /** Run this schedule every time instead of generated ones. */
   readonly schedule?: Schedule;
+  /**
+   * Worker threads (`fuzzOnThreads`; the target must be a module). Runs on
+   * threads are counted from the report: the phase breakdown needs the
+   * searches on this thread.
+   */
+  readonly threads?: number;
 }
 
 /** Per-run averages of the phase times; CPU per phase only when one search ran (no overlap). */
@@ -34,6 +40,15 @@ function breakdown(phases: PhaseTimes, seconds: number, workers: number): PhaseB
 
 /** Runs a scenario through the fuzzer and measures runs per second, CPU per run and where a run's time goes. */
 export async function measureThroughput(scenario: ThroughputScenario): Promise<BenchResult> {
+  const mode = scenario.target.kind === 'command' ? 'subprocess' : 'in-process';
+  const threads = scenario.threads ?? 1;
+  if (threads > 1) {
+    const { report, seconds, cpu } = await timedFuzz(
+      { target: scenario.target, clientName: scenario.name, runs: scenario.runs, seed: scenario.seed, workers: scenario.workers },
+      { threads, ...(scenario.schedule ? { schedule: scenario.schedule } : {}) },
+    );
+    return benchResult(scenario.name, mode, scenario.workers, report.runs + report.shrinkRuns, seconds, cpu, threads);
+  }
   const phases = emptyPhaseTimes();
   const { seconds, cpu } = await timedFuzz({
     target: scenario.target,
@@ -44,6 +59,5 @@ export async function measureThroughput(scenario: ThroughputScenario): Promise<B
     phaseTimes: phases,
     ...(scenario.schedule ? { arbitrary: fc.constant(scenario.schedule) } : {}),
   });
-  const mode = scenario.target.kind === 'command' ? 'subprocess' : 'in-process';
   return { ...benchResult(scenario.name, mode, scenario.workers, phases.runs, seconds, cpu), phases: breakdown(phases, seconds, scenario.workers) };
 }

@@ -69,6 +69,24 @@ export function mergeReports(reports: readonly FuzzReport[]): FuzzReport {
   const repeated = indexes.find((index, i) => indexes[i - 1] === index);
   if (repeated !== undefined) throw new MergeError(`shard ${repeated}/${count} is given twice`);
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((index) => !indexes.includes(index));
+  const { shard: _shard, ...combined } = combineReports(reports);
+  return {
+    ...combined,
+    mergedShards: indexes,
+    warnings: [...(missing.length > 0 ? [`shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing: their runs are not in this report`] : []), ...combined.warnings],
+  };
+}
+
+/**
+ * The reports of parts of one run that ran side by side (shards on other
+ * machines, or threads of one process) as one report: runs, coverage,
+ * crashes and failed-check counts added up, each bug once. Client, seed,
+ * profile, checks and shard are the first report's; the caller has checked
+ * that the parts belong together.
+ */
+export function combineReports(reports: readonly FuzzReport[]): FuzzReport {
+  const first = reports[0];
+  if (first === undefined) throw new MergeError('no report to combine');
   const { failures, flaky } = mergeFailures(
     reports.flatMap((r) => r.failures),
     reports.flatMap((r) => r.flaky),
@@ -81,20 +99,20 @@ export function mergeReports(reports: readonly FuzzReport[]): FuzzReport {
     ...(first.profile ? { profile: first.profile } : {}),
     ...(first.checks ? { checks: first.checks } : {}),
     requestedRuns: reports.reduce((n, r) => n + r.requestedRuns, 0),
-    mergedShards: indexes,
+    ...(first.shard ? { shard: first.shard } : {}),
     runs: reports.reduce((n, r) => n + r.runs, 0),
     shrinkRuns: reports.reduce((n, r) => n + r.shrinkRuns, 0),
     startedAt: reports.map((r) => r.startedAt).sort()[0]!,
-    // The shards ran side by side: the run took as long as the slowest.
+    // The parts ran side by side: the run took as long as the slowest.
     durationMs: Math.max(...reports.map((r) => r.durationMs)),
     stoppedBy: STOP_ORDER.find((reason) => reports.some((r) => r.stoppedBy === reason)) ?? 'completed',
     maxBugs: first.maxBugs,
-    // Most severe first, as in one run's report; the sort is stable, so shard order stays within a level.
+    // Most severe first, as in one run's report; the sort is stable, so the parts' order stays within a level.
     failures: failures.sort((a, b) => severity(a) - severity(b)),
     flaky,
     failedChecks: sumCounts(reports.map((r) => r.failedChecks)),
     crashes: { runs: reports.reduce((n, r) => n + r.crashes.runs, 0), schedules: reports.flatMap((r) => r.crashes.schedules).slice(0, MAX_CRASHED_SCHEDULES) },
-    warnings: [...(missing.length > 0 ? [`shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} missing: their runs are not in this report`] : []), ...reports.flatMap((r) => r.warnings)],
+    warnings: reports.flatMap((r) => r.warnings),
     statistics: Object.fromEntries(
       [...new Set(reports.flatMap((r) => Object.keys(r.statistics)))].map((dimension) => [dimension, sumCounts(reports.map((r) => r.statistics[dimension] ?? {}))]),
     ),

@@ -75,6 +75,14 @@ export interface FuzzOptions {
   readonly version?: string;
   /** Run only this shard's searches (see `shardShares`); `workers` counts the searches of all shards. */
   readonly shard?: Shard;
+  /**
+   * Run only this thread's part of the (shard's) searches: every `count`-th,
+   * from `index - 1` (see `threadShares`). Set by `fuzzOnThreads`, which
+   * combines the threads' reports into the report of the whole run.
+   */
+  readonly thread?: Shard;
+  /** Abort = end exploration as the bug limit does (another thread reached it); running shrinks finish. */
+  readonly halt?: AbortSignal;
   /** Adds every run's phase times, shrinking and replays included (benchmarking). */
   readonly phaseTimes?: PhaseTimes;
 }

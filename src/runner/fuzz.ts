@@ -4,7 +4,7 @@ import { scheduleArbitrary } from '../schedule/arbitraries.ts';
 import type { FuzzOptions } from './fuzz-options.ts';
 import { FuzzSession } from './fuzz-session.ts';
 import { search } from './search.ts';
-import { shardShares, splitRuns } from './split-runs.ts';
+import { shardShares, splitRuns, threadShares } from './split-runs.ts';
 
 export { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS } from './fuzz-options.ts';
 export type { FoundCounterexample, FuzzOptions, FuzzProgress } from './fuzz-options.ts';
@@ -22,7 +22,8 @@ export type { FoundCounterexample, FuzzOptions, FuzzProgress } from './fuzz-opti
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const allShares = splitRuns(options.runs, options.workers, options.seed);
-  const shares = options.shard ? shardShares(allShares, options.shard) : allShares;
+  const shardsShares = options.shard ? shardShares(allShares, options.shard) : allShares;
+  const shares = options.thread ? threadShares(shardsShares, options.thread) : shardsShares;
   // A shard is asked for its searches' share of the runs; the shards' requests add up to `runs`.
   const session = new FuzzSession(
     options,
@@ -36,11 +37,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const onAbort = () => {
     session.stop ??= 'interrupted';
   };
+  const onHalt = () => {
+    session.stop ??= 'failure';
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  options.halt?.addEventListener('abort', onHalt, { once: true });
+  if (options.halt?.aborted) onHalt();
   try {
     await Promise.all(shares.map((share) => search(session, share, arbitrary, orderings)));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    options.halt?.removeEventListener('abort', onHalt);
   }
   session.throwIfFailed();
   session.progress();

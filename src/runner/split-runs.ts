@@ -35,3 +35,13 @@ export interface Shard {
 export function shardShares(shares: readonly WorkerShare[], shard: Shard): WorkerShare[] {
   return shares.filter((share) => share.index % shard.count === shard.index - 1);
 }
+
+/**
+ * The searches of one thread of a process that runs its searches on
+ * `thread.count` threads: every `count`-th of them by position. The threads
+ * together run exactly the searches of one thread with the same runs, seed
+ * and workers; the corpus (search 0) runs on thread 1.
+ */
+export function threadShares(shares: readonly WorkerShare[], thread: Shard): WorkerShare[] {
+  return shares.filter((_, position) => position % thread.count === thread.index - 1);
+}

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,16 +68,16 @@ describe('bench scenarios', () => {
   });
 
   it('formats a Markdown table with each kind of note', () => {
-    const base = { mode: 'in-process', workers: 1, runs: 2, seconds: 1, runsPerSecond: 2, cpuMsPerRun: 10, clientCpuMsPerRun: null } as const;
+    const base = { mode: 'in-process', workers: 1, threads: 1, runs: 2, seconds: 1, runsPerSecond: 2, cpuMsPerRun: 10, clientCpuMsPerRun: null } as const;
     const rows: BenchResult[] = [
       { ...base, name: 'a', catch: { fault: 'ath-hex', seeds: [1, 2], caught: 1, medianSeconds: 0.5, medianRuns: 3 } },
       { ...base, name: 'b', mode: 'subprocess', clientCpuMsPerRun: 40 },
     ];
     expect(formatBenchTable(rows).split('\n')).toEqual([
-      '| scenario | mode | workers | runs | seconds | runs/s | CPU ms/run | notes |',
-      '|---|---|---:|---:|---:|---:|---:|---|',
-      '| a | in-process | 1 | 2 | 1 | 2 | 10 | caught 1/2, median 0.5 s, 3 runs |',
-      '| b | subprocess | 1 | 2 | 1 | 2 | 10 | client CPU 40 ms/run |',
+      '| scenario | mode | workers | threads | runs | seconds | runs/s | CPU ms/run | notes |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---|',
+      '| a | in-process | 1 | 1 | 2 | 1 | 2 | 10 | caught 1/2, median 0.5 s, 3 runs |',
+      '| b | subprocess | 1 | 1 | 2 | 1 | 2 | 10 | client CPU 40 ms/run |',
     ]);
   });
 });
@@ -90,10 +90,20 @@ describe('npm run bench (scripts/bench.ts)', () => {
     dirs.push(dir);
     const out = path.join(dir, 'bench.json');
     const { stdout } = await bench('--only', 'preset dpop-nonce, 1 worker', '--scale', '0.03', '--out', out);
-    expect(stdout).toContain('| reference, preset dpop-nonce, 1 worker | in-process | 1 | 3 |');
+    expect(stdout).toContain('| reference, preset dpop-nonce, 1 worker | in-process | 1 | 1 | 3 |');
     const written = JSON.parse(await readFile(out, 'utf8')) as BenchResult[];
     expect(written).toHaveLength(1);
-    expect(Object.keys(written[0]!).sort()).toEqual(['clientCpuMsPerRun', 'cpuMsPerRun', 'mode', 'name', 'phases', 'runs', 'runsPerSecond', 'seconds', 'workers']);
+    expect(Object.keys(written[0]!).sort()).toEqual(['clientCpuMsPerRun', 'cpuMsPerRun', 'mode', 'name', 'phases', 'runs', 'runsPerSecond', 'seconds', 'threads', 'workers']);
+  }, 60_000);
+
+  it('runs the module client on one thread per core, as dpop-fuzz run --module does', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'bench-'));
+    dirs.push(dir);
+    const out = path.join(dir, 'bench.json');
+    await bench('--only', 'reference module, preset dpop-nonce', '--scale', '0.01', '--out', out);
+    const [result] = JSON.parse(await readFile(out, 'utf8')) as BenchResult[];
+    expect(result).toMatchObject({ mode: 'in-process', workers: 4, threads: Math.min(4, availableParallelism()), runs: 6 });
+    expect(result!.runsPerSecond).toBeGreaterThan(0);
   }, 60_000);
 
   it('lists its scenarios: every broken client and the long memory session', async () => {

@@ -27,6 +27,8 @@ describe('usage errors exit 2 with a clear message and no stack trace', () => {
     [['check', '--command', 'x', '--profile', 'oauth'], /--profile must be sep-1932 or rfc9449/],
     [['check', '--command', 'x', '--checks', 'sep-1932-client-nope'], /unknown check id/],
     [['help', 'nothing'], /no help for unknown command/],
+    [['run', '--command', 'x', '--threads', '2'], /--threads is for --module clients/],
+    [['run', '--module', 'x.ts', '--threads', '0'], /--threads must be/],
   ])('%j', async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);

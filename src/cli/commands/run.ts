@@ -15,7 +15,8 @@ import type { FuzzReport } from '../../report/types.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
-import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz } from '../../runner/fuzz.ts';
+import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz, type FuzzOptions } from '../../runner/fuzz.ts';
+import { fuzzOnThreads, searchCount } from '../../runner/threads/fuzz-on-threads.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
 import { quoteShellArg } from '../../driver/shell-quote.ts';
 import { defaultOutDir } from '../output-dir.ts';
@@ -52,6 +53,11 @@ Options:
   --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
   --workers <n>       searches run side by side (default: CPU count for
                       --command, 4 for --module)
+  --threads <n>       --module only: worker threads that share the searches,
+                      so in-process runs use every core; the same seed and
+                      --workers give the same schedules on any number of
+                      threads (default: CPU count, at most --workers; 1 runs
+                      on the main thread)
   --shard <i>/<n>     run shard i of n (1-based): every n-th of the --workers
                       searches, so n machines with the same command line and
                       i = 1..n run exactly the schedules of the unsharded
@@ -107,6 +113,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     seed: { type: 'string' },
     'time-limit': { type: 'string' },
     workers: { type: 'string' },
+    threads: { type: 'string' },
     shard: { type: 'string' },
     corpus: { type: 'string' },
     'no-corpus': { type: 'boolean' },
@@ -128,6 +135,8 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseSeed(flags.seed);
   const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 4);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, workers);
+  if (flags.threads !== undefined && target.kind !== 'module') throw new UsageError('--threads is for --module clients (a --command client already runs in processes of its own; use --workers)');
+  const threads = target.kind === 'module' ? Math.min(intFlag('threads', flags.threads, availableParallelism()), searchCount({ runs, workers, seed, ...(shard ? { shard } : {}) })) : 1;
   const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
   const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
   const maxShrinkRuns = intFlag('max-shrink-runs', flags['max-shrink-runs'], DEFAULT_MAX_SHRINK_RUNS, 0);
@@ -150,7 +159,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   await checkWritable(outDir);
   const clientName = describeTarget(target);
   const first = [...(known.length > 0 ? [`${known.length} baseline schedule(s)`] : []), ...(corpus.length > 0 ? [`${corpus.length} corpus schedule(s)`] : [])];
-  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${shard ? `, shard ${shard.index}/${shard.count}` : ''}${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
+  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${threads > 1 ? ` on ${threads} threads` : ''}${shard ? `, shard ${shard.index}/${shard.count}` : ''}${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
   say(`dpop-fuzz: report: ${reportFile}`);
 
   const progress = createProgressDisplay(process.stderr, process.stderr.isTTY === true && !quiet);
@@ -171,7 +180,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   });
   const unregister = onCleanup(() => finishedWriting);
   try {
-    const report = await fuzz({
+    const options: FuzzOptions = {
       target,
       clientName,
       runs,
@@ -211,7 +220,8 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
         return { corpusFile, replayCommand };
       },
       onReport: persist,
-    });
+    };
+    const report = threads > 1 ? await fuzzOnThreads(options, threads) : await fuzz(options);
     await writing;
     progress.done();
     const final: FuzzReport = baseline === null ? report : { ...report, baseline: compareWithBaseline(report, baseline, scenario) };
