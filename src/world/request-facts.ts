@@ -72,23 +72,20 @@ function parseGrant(body: string): RequestFacts['grant'] {
   return { type, code: form.get('code'), refreshToken: form.get('refresh_token') };
 }
 
-async function readBody(request: Request): Promise<{ text: string; tooLarge: boolean }> {
-  if (request.method === 'GET' || request.method === 'HEAD' || request.body === null) return { text: '', tooLarge: false };
-  const declared = Number(request.headers.get('content-length') ?? '0');
+async function readBody(request: Request, incoming: IncomingMessage | undefined): Promise<{ text: string; tooLarge: boolean }> {
+  if (request.method === 'GET' || request.method === 'HEAD') return { text: '', tooLarge: false };
+  const declared = Number((incoming ? incoming.headers['content-length'] : request.headers.get('content-length')) ?? '0');
   if (declared > MAX_BODY_BYTES) return { text: '', tooLarge: true };
+  // Over a socket, read the Node stream itself: a web stream on top of it costs more than the rest of the request.
+  const body = incoming ?? request.body;
+  if (body === null) return { text: '', tooLarge: false };
   // Read chunk by chunk: a chunked body without Content-Length must not be buffered without bound.
-  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      return { text: '', tooLarge: true };
-    }
-    chunks.push(value);
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_BODY_BYTES) return { text: '', tooLarge: true };
+    chunks.push(chunk);
   }
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
 }
@@ -109,7 +106,7 @@ export async function readRequest(
   const rawUrl = incoming?.url ?? new URL(request.url).pathname + new URL(request.url).search;
   const host = request.headers.get('host') ?? new URL(request.url).host;
   const path = rawUrl.split('?')[0] ?? '/';
-  const { text, tooLarge } = await readBody(request);
+  const { text, tooLarge } = await readBody(request, incoming);
   const sessionId = request.headers.get('mcp-session-id');
   const proof = await inspectProof(headerValues(incoming, request.headers, 'dpop'));
   const authorization = observeAuthorization(headerValues(incoming, request.headers, 'authorization'), (t) => recorder.findToken(t)?.id ?? null);
