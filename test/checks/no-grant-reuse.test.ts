@@ -41,6 +41,20 @@ describe('sep-1932-client-no-grant-reuse (RFC 6749 §4.1.2, §6; RFC 9700 §4.14
     });
   });
 
+  it('does not count an attempt refused the very millisecond the redeeming request arrived: it spent nothing (RFC 9449 §8 retry)', () => {
+    const b = new TraceBuilder();
+    b.add({ server: 'as', at: 0, done: 5, proof: { jti: 'a' }, grant: code('C1'), status: 400, error: 'use_dpop_nonce', nonce: 'A1' });
+    b.add({ server: 'as', at: 5, done: 6, proof: { jti: 'b', nonce: 'A1' }, grant: code('C1'), issuesToken: 'AT1' });
+    expect(noGrantReuse(b.input())).toEqual({ id: ID, status: 'SUCCESS', message: '1 code(s) and refresh token(s), each redeemed at most once.', evidence: [0, 1] });
+  });
+
+  it('does not judge a refresh token this run never issued (an earlier run\'s cache), even presented again after it was rotated', () => {
+    const b = new TraceBuilder();
+    b.add({ server: 'as', at: 0, done: 1, proof: { jti: 'a' }, grant: refresh('RT-OLD'), issuesToken: 'AT1', issuesRefresh: 'RT2' });
+    b.add({ server: 'as', at: 2, done: 3, proof: { jti: 'b' }, grant: refresh('RT-OLD'), status: 400, error: 'invalid_grant' });
+    expect(noGrantReuse(b.input())).toEqual({ id: ID, status: 'SUCCESS', message: '1 code(s) and refresh token(s), each redeemed at most once.', evidence: [0, 1] });
+  });
+
   it('is SKIPPED when no token request presented a code or a refresh token (RFC 6749 §4.4 client_credentials)', () => {
     const b = new TraceBuilder();
     const clientCredentials = { type: 'client_credentials', code: null, refreshToken: null };
