@@ -86,9 +86,28 @@ export async function runInProcess(req: DriverRequest, runClient: ModuleClient):
   }
 }
 
-/** Imports the client module and returns its `runClient`. Throws `DriverError`. */
-async function loadModuleClient(modulePath: string): Promise<ModuleClient> {
+/**
+ * Loaded clients by resolved path. A module is evaluated once per process
+ * anyway; looking it up again each run would still send the specifier through
+ * the loader's hooks (a round trip to the hooks thread), which costs more CPU
+ * than a fast client's whole run.
+ */
+const loadedClients = new Map<string, Promise<ModuleClient>>();
+
+/** Imports the client module once and returns its `runClient`. Throws `DriverError`. */
+function loadModuleClient(modulePath: string): Promise<ModuleClient> {
   const resolved = path.resolve(process.cwd(), modulePath);
+  let loading = loadedClients.get(resolved);
+  if (loading === undefined) {
+    loading = importModuleClient(modulePath, resolved);
+    loadedClients.set(resolved, loading);
+    // A module that failed to load is tried again on the next run (it may have been fixed or created since).
+    loading.catch(() => loadedClients.delete(resolved));
+  }
+  return loading;
+}
+
+async function importModuleClient(modulePath: string, resolved: string): Promise<ModuleClient> {
   try {
     const info = await stat(resolved);
     if (!info.isFile()) throw new DriverError(`client module is not a file: ${modulePath}`);

@@ -16,7 +16,7 @@ import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
 import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz, type FuzzOptions } from '../../runner/fuzz.ts';
-import { fuzzOnThreads, searchCount } from '../../runner/threads/fuzz-on-threads.ts';
+import { defaultThreads, fuzzOnThreads, searchCount } from '../../runner/threads/fuzz-on-threads.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
 import { quoteShellArg } from '../../driver/shell-quote.ts';
 import { defaultOutDir } from '../output-dir.ts';
@@ -56,8 +56,8 @@ Options:
   --threads <n>       --module only: worker threads that share the searches,
                       so in-process runs use every core; the same seed and
                       --workers give the same schedules on any number of
-                      threads (default: CPU count, at most --workers; 1 runs
-                      on the main thread)
+                      threads (default: one per 2 CPU cores, at most
+                      --workers; 1 runs on the main thread)
   --shard <i>/<n>     run shard i of n (1-based): every n-th of the --workers
                       searches, so n machines with the same command line and
                       i = 1..n run exactly the schedules of the unsharded
@@ -136,7 +136,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 4);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, workers);
   if (flags.threads !== undefined && target.kind !== 'module') throw new UsageError('--threads is for --module clients (a --command client already runs in processes of its own; use --workers)');
-  const threads = target.kind === 'module' ? Math.min(intFlag('threads', flags.threads, availableParallelism()), searchCount({ runs, workers, seed, ...(shard ? { shard } : {}) })) : 1;
+  const threads = target.kind === 'module' ? Math.min(intFlag('threads', flags.threads, defaultThreads(availableParallelism())), searchCount({ runs, workers, seed, ...(shard ? { shard } : {}) })) : 1;
   const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
   const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
   const maxShrinkRuns = intFlag('max-shrink-runs', flags['max-shrink-runs'], DEFAULT_MAX_SHRINK_RUNS, 0);
