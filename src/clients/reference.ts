@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { ClientAuth } from './client-auth.ts';
 import { createDpopFetch } from './dpop-fetch.ts';
 import { QuietStop } from './errors.ts';
@@ -30,6 +31,14 @@ export interface RunClientOptions {
   readonly tokenCache?: TokenCache;
 }
 
+/**
+ * One JSON Schema validator for every run in a process, as an application
+ * that opens many sessions would keep one: the SDK otherwise builds a new Ajv
+ * instance per client. It compiles only tools' output schemas, which the
+ * test server's tools do not have.
+ */
+const SCHEMA_VALIDATOR = new AjvJsonSchemaValidator();
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -54,7 +63,7 @@ export async function runClient(serverUrl: string, options: RunClientOptions = {
   const cache = policy.tokenCache === 'persistent' ? (options.tokenCache ?? PROCESS_TOKEN_CACHE) : null;
   const auth = new ClientAuth(serverUrl, faults, policy, net, cache);
   const transport = new StreamableHTTPClientTransport(new URL(serverUrl), { fetch: createDpopFetch(auth, faults, policy, net) });
-  const client = new Client({ name: CLIENT_NAME, version: '0.1.0' }, { capabilities: {} });
+  const client = new Client({ name: CLIENT_NAME, version: '0.1.0' }, { capabilities: {}, jsonSchemaValidator: SCHEMA_VALIDATOR });
   // Errors of the background SSE stream land here; a DPoP failure among them
   // is also recorded by `auth` and ends the run at the next checkpoint.
   client.onerror = (error): void => log(`transport: ${messageOf(error)}`);

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { z } from 'zod';
+
+/**
+ * One JSON Schema validator for every session: the SDK builds a new Ajv
+ * instance per server otherwise, which costs more than the session's
+ * requests. Ajv keeps compiled schemas, and this server compiles none (no
+ * tool has an output schema, and it never elicits), so sharing holds no state.
+ */
+const SCHEMA_VALIDATOR = new AjvJsonSchemaValidator();
 
 /**
  * A real MCP server (official SDK) that answers every method a plan may ask
@@ -11,7 +20,7 @@ import { z } from 'zod';
  * could blame it for giving up.
  */
 function buildMcpServer(): McpServer {
-  const server = new McpServer({ name: 'dpop-fuzz-test-server', version: '1.0.0' });
+  const server = new McpServer({ name: 'dpop-fuzz-test-server', version: '1.0.0' }, { jsonSchemaValidator: SCHEMA_VALIDATOR });
   server.registerTool(
     'echo',
     { description: 'Echoes its message', inputSchema: { message: z.string().optional(), text: z.string().optional() } },

@@ -66,6 +66,19 @@ function elsewhereApp(world: WorldContext): Hono {
   return app;
 }
 
+let signingKey: Promise<CryptoKey> | undefined;
+
+/**
+ * The key that signs JWT access tokens, one per process. Nothing verifies
+ * these signatures (the AS publishes no JWKS, and the MCP server knows a token
+ * by the world's own record of it), so a token of another world is still
+ * unknown here; a fresh key per world would only cost a key generation per run.
+ */
+function tokenSigningKey(): Promise<CryptoKey> {
+  signingKey ??= generateKeyPair('ES256').then((pair) => pair.privateKey);
+  return signingKey;
+}
+
 /**
  * Starts the test authorization server and test MCP server on 127.0.0.1,
  * both recording into one trace: on two ephemeral ports, or with topology
@@ -74,7 +87,7 @@ function elsewhereApp(world: WorldContext): Hono {
 export async function startWorld(schedule: Schedule, options: WorldOptions = {}): Promise<World> {
   const recorder = new TraceRecorder(options.maxRequests ?? DEFAULT_MAX_REQUESTS);
   if (options.onCap) recorder.onCap(options.onCap);
-  const { privateKey } = await generateKeyPair('ES256');
+  const privateKey = await tokenSigningKey();
   const world: WorldContext = {
     schedule,
     recorder,
