@@ -67,6 +67,8 @@ describe('offersNoDpop (RFC 9110 §11.6.1)', () => {
     expect(offersNoDpop('Bearer error_description="try, DPoP"')).toBe(true);
     // An escaped quote does not end the quoted string.
     expect(offersNoDpop('Bearer error_description="say \\" DPoP \\" please"')).toBe(true);
+    // A word glued to a quoted string is part of that parameter, not a scheme of its own.
+    expect(offersNoDpop('Bearer, "x"DPoP')).toBe(true);
     // The scheme after a quoted value still counts.
     expect(offersNoDpop('Bearer realm="x", DPoP algs="ES256"')).toBe(false);
   });
