@@ -29,7 +29,9 @@ export function mutationCounts(mutants: readonly ReportedMutant[], equivalentKey
   const count = (s: MutantStatus) => mutants.filter((m) => m.status === s).length;
   const detected = mutants.filter((m) => isDetected(m.status)).length;
   const errors = count('RuntimeError') + count('CompileError');
-  const equivalent = mutants.filter((m) => !isDetected(m.status) && equivalentKeys.has(mutantKey(m))).length;
+  // Only a mutant that ran and lived can be equivalent: a key names a place, mutator and
+  // replacement, so a type error ending elsewhere may share a survivor's key.
+  const equivalent = mutants.filter((m) => (m.status === 'Survived' || m.status === 'NoCoverage') && equivalentKeys.has(mutantKey(m))).length;
   const ran = mutants.length - errors - count('Ignored');
   return {
     mutants: mutants.length,

@@ -57,6 +57,13 @@ describe('the summary of npm run mutation', () => {
     expect(s.survivors.map((x) => x.mutant.id)).toEqual(['left']);
   });
 
+  it('calls only a survivor equivalent, not a type error that shares its key (it ends elsewhere)', () => {
+    const lived = mutant('src/checks/ath.ts', 'Survived', 700);
+    const refused = { ...lived, id: 'refused', end: { line: 700, column: 3 }, status: 'CompileError' as const };
+    const s = summarizeSelf([[...killed, lived, refused]], new Map([[key(lived), equivalent]]));
+    expect([s.total.errors, s.total.equivalent, s.total.score, s.total.scoreNonEquivalent]).toEqual([1, 1, 94.7, 100]);
+  });
+
   it('flags verdicts for mutants of a mutated file that no longer survive, and only those', () => {
     const gone = 'src/checks/ath.ts:999:1 BooleanLiteral true';
     const elsewhere = 'src/checks/unique-jti.ts:1:1 BooleanLiteral true';
