@@ -93,6 +93,21 @@ describe('fuzzOnThreads', () => {
     expect(report.runs).toBeLessThan(100);
   }, 60_000);
 
+  it('ends the run with the error of a callback that throws, as fuzz does (no unhandled rejection)', async () => {
+    const run = fuzzOnThreads(
+      {
+        ...base,
+        target: { kind: 'module', path: BROKEN },
+        runs: 400,
+        onFound: () => {
+          throw new Error('disk full');
+        },
+      },
+      2,
+    );
+    await expect(run).rejects.toThrow('disk full');
+  }, 60_000);
+
   it("rethrows a thread's DriverError with its message (a module without runClient)", async () => {
     const run = fuzzOnThreads({ ...base, target: { kind: 'module', path: 'test/fixtures/threads/no-client.ts' }, runs: 8 }, 2);
     await expect(run).rejects.toBeInstanceOf(DriverError);

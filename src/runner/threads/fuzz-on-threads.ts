@@ -92,6 +92,13 @@ export async function fuzzOnThreads(options: FuzzOptions, threads: number, extra
     return next;
   };
 
+  // A callback that throws (the report cannot be written) ends the run with its error, as with `fuzz`.
+  const callbackErrors: unknown[] = [];
+  const callbackFailed = (error: unknown) => {
+    callbackErrors.push(error);
+    broadcast({ type: 'abort' });
+  };
+
   const onAbort = () => broadcast({ type: 'abort' });
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -129,7 +136,7 @@ export async function fuzzOnThreads(options: FuzzOptions, threads: number, extra
                   halted = true;
                   broadcast({ type: 'halt' });
                 }
-                void inOrder(() => onFound?.(found));
+                inOrder(() => onFound?.(found)).catch(callbackFailed);
                 return;
               }
               case 'counterexample': {
@@ -142,7 +149,7 @@ export async function fuzzOnThreads(options: FuzzOptions, threads: number, extra
               }
               case 'report':
                 reports[i] = message.report;
-                void inOrder(() => onReport?.(combined()));
+                inOrder(() => onReport?.(combined())).catch(callbackFailed);
                 return;
               case 'done':
                 reports[i] = message.report;
@@ -159,6 +166,7 @@ export async function fuzzOnThreads(options: FuzzOptions, threads: number, extra
       }),
     );
     await chain;
+    if (callbackErrors.length > 0) throw callbackErrors[0];
     const final = { ...combineReports(finals.map((r, i) => renumber(r, i))), durationMs: Math.round(performance.now() - t0) };
     await onReport?.(final);
     return final;
