@@ -40,7 +40,7 @@ function rebuild(error: ThreadError): Error {
 
 /**
  * `fuzz` for an in-process client (`--module`) on `threads` worker threads,
- * so that its runs use every core: thread t runs every `threads`-th of the
+ * so that its runs can use more cores: thread t runs every `threads`-th of the
  * run's searches (`threadShares`), so the same seed and workers give the
  * same schedules on any number of threads. The callbacks are called on this
  * thread, as with `fuzz`, and the report is the threads' reports combined
@@ -59,7 +59,8 @@ export async function fuzzOnThreads(options: FuzzOptions, threads: number, extra
     options: { ...plain, target: { kind: 'module', path: target.path } },
     thread: { index, count },
     ...(extras.schedule ? { schedule: extras.schedule } : {}),
-    callbacks: { progress: onProgress !== undefined, found: true, counterexample: onCounterexample !== undefined, report: onReport !== undefined },
+    // Progress always comes back: it numbers the runs at which failures are found.
+    callbacks: { progress: true, found: true, counterexample: onCounterexample !== undefined, report: onReport !== undefined },
   });
 
   const t0 = performance.now();
