@@ -4,7 +4,7 @@ import { scheduleArbitrary } from '../schedule/arbitraries.ts';
 import type { FuzzOptions } from './fuzz-options.ts';
 import { FuzzSession } from './fuzz-session.ts';
 import { search } from './search.ts';
-import { shardShares, splitRuns, threadShares } from './split-runs.ts';
+import { searchesOf } from './split-runs.ts';
 
 export { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS } from './fuzz-options.ts';
 export type { FoundCounterexample, FuzzOptions, FuzzProgress } from './fuzz-options.ts';
@@ -21,9 +21,7 @@ export type { FoundCounterexample, FuzzOptions, FuzzProgress } from './fuzz-opti
  * after `runs`, the time limit, `maxBugs` distinct failures or Ctrl-C.
  */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const allShares = splitRuns(options.runs, options.workers, options.seed);
-  const shardsShares = options.shard ? shardShares(allShares, options.shard) : allShares;
-  const shares = options.thread ? threadShares(shardsShares, options.thread) : shardsShares;
+  const shares = searchesOf(options);
   // A shard is asked for its searches' share of the runs; the shards' requests add up to `runs`.
   const session = new FuzzSession(
     options,

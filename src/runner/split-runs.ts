@@ -37,6 +37,16 @@ export function shardShares(shares: readonly WorkerShare[], shard: Shard): Worke
 }
 
 /**
+ * The searches one `fuzz` call runs: the run's searches, then this shard's,
+ * then this thread's.
+ */
+export function searchesOf(options: { readonly runs: number; readonly workers: number; readonly seed: number; readonly shard?: Shard; readonly thread?: Shard }): WorkerShare[] {
+  const all = splitRuns(options.runs, options.workers, options.seed);
+  const shard = options.shard ? shardShares(all, options.shard) : all;
+  return options.thread ? threadShares(shard, options.thread) : shard;
+}
+
+/**
  * The searches of one thread of a process that runs its searches on
  * `thread.count` threads: every `count`-th of them by position. The threads
  * together run exactly the searches of one thread with the same runs, seed

@@ -5,7 +5,7 @@ import { bugKey } from '../bug-book.ts';
 import type { FuzzReport } from '../../report/types.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import type { FoundCounterexample, FuzzOptions, FuzzProgress } from '../fuzz-options.ts';
-import { shardShares, splitRuns } from '../split-runs.ts';
+import { searchesOf } from '../split-runs.ts';
 import type { MainMessage, ThreadError, ThreadInput, ThreadMessage } from './messages.ts';
 
 const THREAD_ENTRY = new URL('./fuzz-thread-boot.mjs', import.meta.url);
@@ -23,8 +23,7 @@ export function defaultThreads(cores: number): number {
 
 /** The searches a run (or its shard) has: the most threads that can have work. */
 export function searchCount(options: Pick<FuzzOptions, 'runs' | 'workers' | 'seed' | 'shard'>): number {
-  const all = splitRuns(options.runs, options.workers, options.seed);
-  return (options.shard ? shardShares(all, options.shard) : all).length;
+  return searchesOf(options).length;
 }
 
 /** What a thread can be given besides the options: a fixed schedule in place of the generator (`npm run bench`). */
@@ -59,8 +58,7 @@ export async function fuzzOnThreads(options: FuzzOptions, threads: number, extra
     options: { ...plain, target: { kind: 'module', path: target.path } },
     thread: { index, count },
     ...(extras.schedule ? { schedule: extras.schedule } : {}),
-    // Progress always comes back: it numbers the runs at which failures are found.
-    callbacks: { progress: true, found: true, counterexample: onCounterexample !== undefined, report: onReport !== undefined },
+    callbacks: { counterexample: onCounterexample !== undefined, report: onReport !== undefined },
   });
 
   const t0 = performance.now();

@@ -46,8 +46,8 @@ try {
     ...(input.schedule ? { arbitrary: fc.constant(input.schedule) } : {}),
     signal: abort.signal,
     halt: halt.signal,
-    ...(callbacks.progress ? { onProgress: (progress) => send({ type: 'progress', progress }) } : {}),
-    ...(callbacks.found ? { onFound: (found) => send({ type: 'found', found }) } : {}),
+    onProgress: (progress) => send({ type: 'progress', progress }),
+    onFound: (found) => send({ type: 'found', found }),
     ...(callbacks.counterexample
       ? {
           onCounterexample: (failure) =>

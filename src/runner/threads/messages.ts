@@ -21,8 +21,11 @@ export interface ThreadInput {
   readonly thread: Shard;
   /** Run this schedule every time instead of generated ones (benchmarks of a fixed preset). */
   readonly schedule?: Schedule;
-  /** Which of the run's callbacks the main thread has (the others are not called). */
-  readonly callbacks: { readonly progress: boolean; readonly found: boolean; readonly counterexample: boolean; readonly report: boolean };
+  /**
+   * Which optional callbacks the main thread has (the others are not called).
+   * Progress and found failures always come back: they number the runs.
+   */
+  readonly callbacks: { readonly counterexample: boolean; readonly report: boolean };
 }
 
 /** A failure before it is stored: what `onCounterexample` receives. */
