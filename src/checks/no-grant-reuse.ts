@@ -1,5 +1,5 @@
 import type { TraceEntry } from '../trace/types.ts';
-import { describe, tokenRequests, verdict } from './_internals/trace-queries.ts';
+import { describe, groupBy, tokenRequests, verdict } from './_internals/trace-queries.ts';
 import type { CheckFn } from './types.ts';
 
 /** A grant artifact a token request presents: an authorization code or a refresh token. */
@@ -26,8 +26,7 @@ export const noGrantReuse: CheckFn = ({ trace }) => {
   if (requests.length === 0) return verdict(id, 'SKIPPED', 'No token request presented a code or refresh token.');
   const issuedRefresh = new Set(trace.tokens.flatMap((t) => (t.refreshToken === null ? [] : [t.refreshToken])));
   const reuses: { seq: number[]; message: string }[] = [];
-  const byValue = new Map<string, TraceEntry[]>();
-  for (const e of requests) byValue.set(grantOf(e)!.value, [...(byValue.get(grantOf(e)!.value) ?? []), e]);
+  const byValue = groupBy(requests, (e) => grantOf(e)!.value);
   for (const [value, uses] of byValue) {
     const kind = grantOf(uses[0]!)!.kind;
     if (kind === 'refresh' && !issuedRefresh.has(value)) continue;

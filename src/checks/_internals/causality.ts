@@ -1,5 +1,5 @@
 import type { Trace, TraceEntry } from '../../trace/types.ts';
-import { memoized, nonceClaim, previousAttempts } from './trace-queries.ts';
+import { groupBy, memoized, nonceClaim, previousAttempts } from './trace-queries.ts';
 
 /**
  * Which responses a client had provably received before it built a request.
@@ -73,7 +73,5 @@ function computeCausalPasts(trace: Trace): Map<number, ReadonlySet<number>> {
 
 /** Value → the entries that gave it out, in trace order. */
 function producers(pairs: readonly (readonly [string, number])[]): Map<string, number[]> {
-  const out = new Map<string, number[]>();
-  for (const [value, seq] of pairs) out.set(value, [...(out.get(value) ?? []), seq]);
-  return out;
+  return new Map([...groupBy(pairs, ([value]) => value)].map(([value, group]) => [value, group.map(([, seq]) => seq)]));
 }

@@ -2,7 +2,7 @@ import type { ServerRole, Trace, TraceEntry } from '../../trace/types.ts';
 import type { CheckId } from '../registry.ts';
 import type { CheckResult } from '../types.ts';
 import { describeNonceUse, NonceFacts } from './nonce-use.ts';
-import { describe, verdict } from './trace-queries.ts';
+import { describe, groupBy, verdict } from './trace-queries.ts';
 
 /**
  * RFC 9449 §8 (AS) and §9 (RS): after `use_dpop_nonce` with nonce N, the
@@ -28,16 +28,17 @@ export function judgeNonceRetries(trace: Trace, server: ServerRole, id: CheckId)
   const failures: { seq: number[]; message: string }[] = [];
   const warnings: { seq: number[]; message: string }[] = [];
   let honoured = 0;
+  const attempts = groupBy(trace.entries, (e) => e.retryKey);
   for (const challenge of challenges) {
-    const later = trace.entries.filter((e: TraceEntry) => e.seq > challenge.seq && e.retryKey === challenge.retryKey && e.receivedAt >= challenge.respondedAt);
-    if (later.length === 0) continue;
+    const later = attempts.get(challenge.retryKey)!.filter((e) => e.seq > challenge.seq && e.receivedAt >= challenge.respondedAt);
+    const retry = later[0];
+    if (retry === undefined) continue;
     const floor = facts.deliveryOf(challenge) ?? null;
-    const uses = later.map((retry) => ({ retry, use: facts.use(retry, floor) }));
-    if (uses.some((u) => u.use.kind === 'fresh')) {
+    if (later.some((r) => facts.use(r, floor).kind === 'fresh')) {
       honoured++;
       continue;
     }
-    const { retry, use } = uses[0]!;
+    const use = facts.use(retry, floor);
     if (use.kind === 'fresh') continue;
     const finding = { seq: [challenge.seq, retry.seq], message: `retry ${describe(retry)} ${describeNonceUse(use, floor)}` };
     (use.kind === 'foreign' && use.level === 'WARNING' ? warnings : failures).push(finding);
@@ -48,3 +49,4 @@ export function judgeNonceRetries(trace: Trace, server: ServerRole, id: CheckId)
   if (warn) return verdict(id, 'WARNING', `${warn.message}.`, warnings.flatMap((w) => w.seq));
   return verdict(id, 'SUCCESS', `${challenges.length} challenge(s); every retry (${honoured}) carried the supplied nonce or a newer one.`, challenges.map((c) => c.seq));
 }
+

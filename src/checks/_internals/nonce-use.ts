@@ -1,7 +1,7 @@
 import type { NonceIssue, ServerRole, Trace, TraceEntry } from '../../trace/types.ts';
 import { causalPasts } from './causality.ts';
 import { derivedFrom } from './derived-value.ts';
-import { nonceClaim } from './trace-queries.ts';
+import { groupBy, nonceClaim } from './trace-queries.ts';
 
 /**
  * What a proof's `nonce` claim says about the client, against the newest
@@ -43,21 +43,35 @@ export class NonceFacts {
   readonly sharedOrigin: boolean;
   readonly past: ReadonlyMap<number, ReadonlySet<number>>;
   private readonly bySeq: Map<number, TraceEntry>;
+  /**
+   * Indexes built once: a judge asks about every request, and a retry storm
+   * makes hundreds of them, so a scan of every delivery per question would
+   * make judging a capped trace take seconds.
+   */
+  private readonly byServer: ReadonlyMap<ServerRole, readonly NonceIssue[]>;
+  private readonly byValue: ReadonlyMap<ServerRole, ReadonlyMap<string, readonly NonceIssue[]>>;
+  private readonly byDeliverer: ReadonlyMap<number, NonceIssue>;
 
   constructor(readonly trace: Trace) {
     this.sharedOrigin = originOf(trace.asOrigin) === originOf(trace.mcpOrigin);
     this.past = causalPasts(trace);
     this.bySeq = new Map(trace.entries.map((e) => [e.seq, e]));
+    const ordered = [...trace.nonces].sort((a, b) => a.generation - b.generation || a.seq - b.seq);
+    this.byServer = groupBy(ordered, (n) => n.server);
+    this.byValue = new Map([...this.byServer].map(([server, issued]) => [server, groupBy(issued, (n) => n.value)]));
+    const deliverers = new Map<number, NonceIssue>();
+    for (const n of trace.nonces) if (!deliverers.has(n.seq)) deliverers.set(n.seq, n);
+    this.byDeliverer = deliverers;
   }
 
   /** A server's deliveries, oldest issuance first (ties by delivery order). */
-  deliveries(server: ServerRole): NonceIssue[] {
-    return this.trace.nonces.filter((n) => n.server === server).sort((a, b) => a.generation - b.generation || a.seq - b.seq);
+  deliveries(server: ServerRole): readonly NonceIssue[] {
+    return this.byServer.get(server) ?? [];
   }
 
   /** The delivery a challenge made (its nonce is the one the retry must carry, or a newer one). */
   deliveryOf(challenge: TraceEntry): NonceIssue | undefined {
-    return this.trace.nonces.find((n) => n.seq === challenge.seq);
+    return this.byDeliverer.get(challenge.seq);
   }
 
   /** Deliveries whose response had been sent when `entry` arrived: the only ones the client can have. */
@@ -89,7 +103,7 @@ export class NonceFacts {
   use(entry: TraceEntry, floor: NonceIssue | null): NonceUse {
     const sent = nonceClaim(entry);
     if (sent === null) return floor === null ? { kind: 'fresh' } : { kind: 'missing' };
-    const own = this.before(entry, this.deliveries(entry.server)).filter((d) => d.value === sent);
+    const own = this.before(entry, this.byValue.get(entry.server)?.get(sent) ?? []);
     if (own.length > 0) {
       if (floor === null || own[0]!.generation >= floor.generation) return { kind: 'fresh' };
       // RFC 9449 §8.2: the newest *received*. A response that delivered this value and
@@ -98,7 +112,7 @@ export class NonceFacts {
       return { kind: 'stale', sent };
     }
     const other: ServerRole = entry.server === 'as' ? 'mcp' : 'as';
-    const foreign = this.before(entry, this.deliveries(other)).filter((d) => d.value === sent);
+    const foreign = this.before(entry, this.byValue.get(other)?.get(sent) ?? []);
     const from = foreign.at(-1);
     if (from) {
       if (!this.sharedOrigin) return { kind: 'foreign', sent, from, level: 'FAILURE' };

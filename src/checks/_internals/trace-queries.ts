@@ -58,6 +58,18 @@ export function jtiClaim(entry: TraceEntry): string | null {
   return typeof jti === 'string' && jti !== '' ? jti : null;
 }
 
+/** Items grouped by `key`, each group in the order given. */
+export function groupBy<T, K>(items: Iterable<T>, key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 export function isTransientStatus(status: number): boolean {
   return status === 429 || status === 503;
 }

@@ -14,6 +14,7 @@ import {
   claimsOf,
   describe as describeEntry,
   dpopTokenPresentations,
+  groupBy,
   isBearerTokenType,
   isDpopTokenType,
   isTransientStatus,
@@ -66,6 +67,17 @@ describe('verdict: a check result with clean evidence', () => {
   it('counts the cap after de-duplication', () => {
     const repeated = [...Array.from({ length: 20 }, (_, i) => i), 0, 1, 2];
     expect(verdict(ID, 'FAILURE', 'Found.', repeated).evidence).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
+
+describe('groupBy: items by key, each group in the order given', () => {
+  it('keeps first-seen key order and item order within a group', () => {
+    const groups = groupBy(['b1', 'a1', 'b2', 'c1', 'a2'], (s) => s[0]);
+    expect([...groups]).toEqual([['b', ['b1', 'b2']], ['a', ['a1', 'a2']], ['c', ['c1']]]);
+  });
+
+  it('is empty for no items', () => {
+    expect(groupBy([], (s: string) => s).size).toBe(0);
   });
 });
 
