@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint } from 'jose';
 import { DPOP_ALG_PREFERENCE, selectDpopAlg } from './dpop-alg.ts';
 import type { DpopAlg } from './dpop-alg.ts';
-import { generateDpopKey } from './dpop-key.ts';
+import { generateDpopKey, runKey } from './dpop-key.ts';
 import type { DpopKey } from './dpop-key.ts';
 import { NonceSlots } from './dpop-nonce.ts';
 import type { NonceSlot } from './dpop-nonce.ts';
@@ -146,7 +146,7 @@ export class ClientAuth {
     const issuer = prm.authorizationServers[0] ?? '';
     const metadata = await fetchAuthorizationServerMetadata(issuer, this.net);
 
-    const signer = new DpopProofSigner(await generateDpopKey(this.chooseAlg(metadata)), this.faults);
+    const signer = new DpopProofSigner(await runKey(this.chooseAlg(metadata)), this.faults);
     this.net.log(`DPoP key: ${signer.key.alg}`);
     const tokenEndpoint = new TokenEndpoint(metadata.tokenEndpoint, {
       signer,

@@ -32,3 +32,30 @@ export async function generateDpopKey(alg: DpopAlg): Promise<DpopKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: false });
   return { alg, privateKey, publicJwk: publicMembers(await exportJWK(publicKey)) };
 }
+
+/** RSA key pairs already generated in this process, by algorithm (see `runKey`). */
+const RSA_KEYS = new Map<DpopAlg, Promise<DpopKey>>();
+
+/** RSA algorithms (RFC 7518 §3.3, §3.5): their keys take a prime search to generate. */
+export function isRsaAlg(alg: DpopAlg): boolean {
+  return alg.startsWith('RS') || alg.startsWith('PS');
+}
+
+/**
+ * The key pair a client run signs its proofs with. Generating an RSA-2048
+ * key costs about 0.2 s of CPU, more than a whole run against the test
+ * servers, so an RSA key is generated once per process and algorithm and
+ * reused by later runs, as a client that keeps its DPoP key across sessions
+ * would (RFC 9449 binds a token to a key, not a key to a session). EC and
+ * OKP keys cost under a millisecond and are fresh per run.
+ */
+export function runKey(alg: DpopAlg): Promise<DpopKey> {
+  if (!isRsaAlg(alg)) return generateDpopKey(alg);
+  const kept = RSA_KEYS.get(alg);
+  if (kept !== undefined) return kept;
+  const generated = generateDpopKey(alg);
+  RSA_KEYS.set(alg, generated);
+  // A failed generation is not kept: the next run tries again.
+  generated.catch(() => RSA_KEYS.delete(alg));
+  return generated;
+}

@@ -2,7 +2,7 @@ import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, importJWK, jw
 import type { JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DPOP_ALG_PREFERENCE } from '../../src/clients/dpop-alg.ts';
-import { generateDpopKey, publicMembers } from '../../src/clients/dpop-key.ts';
+import { generateDpopKey, isRsaAlg, publicMembers, runKey } from '../../src/clients/dpop-key.ts';
 import type { DpopKey } from '../../src/clients/dpop-key.ts';
 import { DpopProofSigner, athOf, htuOf, randomJti } from '../../src/clients/dpop-proof.ts';
 import { FaultSet } from '../../src/clients/faults.ts';
@@ -57,6 +57,30 @@ describe('generateDpopKey (RFC 9449 §11.4)', () => {
       expect(key.alg).toBe(alg);
       expect(Object.keys(key.publicJwk).every((m) => ['kty', 'crv', 'x', 'y', 'n', 'e'].includes(m)), alg).toBe(true);
     }
+  });
+});
+
+describe('runKey: the key pair of one client run', () => {
+  it('names the RSA algorithms, whose keys take a prime search', () => {
+    expect(DPOP_ALG_PREFERENCE.filter(isRsaAlg)).toEqual(['PS256', 'RS256', 'PS384', 'PS512', 'RS384', 'RS512']);
+  });
+
+  it('generates an EC or OKP key fresh for every run', async () => {
+    for (const alg of ['ES256', 'EdDSA'] as const) {
+      const [a, b] = await Promise.all([runKey(alg), runKey(alg)]);
+      expect(a.alg).toBe(alg);
+      expect(a.publicJwk, alg).not.toEqual(b.publicJwk);
+    }
+  });
+
+  it('keeps one RSA key per algorithm for the process, non-extractable, shared by concurrent runs', async () => {
+    const [a, b] = await Promise.all([runKey('PS256'), runKey('PS256')]);
+    expect(b).toBe(a);
+    expect(await runKey('PS256')).toBe(a);
+    expect(a.privateKey.extractable).toBe(false);
+    const other = await runKey('RS256');
+    expect(other.alg).toBe('RS256');
+    expect(other).not.toBe(a);
   });
 });
 
