@@ -18,11 +18,22 @@ export function mcpAction(): fc.Arbitrary<McpAction> {
     {
       weight: 1,
       arbitrary: fc
-        .record({ status: fc.constantFrom(503 as const, 429 as const), retryAfter: fc.option(fc.constantFrom(0, 1), { nil: undefined }) })
+        .record({ status: fc.constantFrom(503 as const, 429 as const), retryAfter: retryAfter() })
         .map(({ status, retryAfter }): McpAction => (retryAfter === undefined ? { kind: 'transient', status } : { kind: 'transient', status, retryAfter })),
     },
     { weight: 1, arbitrary: fc.constantFrom(307 as const, 308 as const).map((status): McpAction => ({ kind: 'redirect-elsewhere', status })) },
   );
+}
+
+/**
+ * The Retry-After of a transient answer (RFC 9110 §10.2.3): absent, 0 or 1
+ * second. A conformant client waits the whole second, about ten times a
+ * typical run, so 1 is kept rare: no check depends on the length of the wait,
+ * only on the retry that follows it, and a rare 1 still reaches clients that
+ * schedule the retry on a timer.
+ */
+function retryAfter(): fc.Arbitrary<number | undefined> {
+  return towardsFirst<number | undefined>(weighted(4, undefined), weighted(4, 0), weighted(1, 1));
 }
 
 /** What the MCP server does after its list: mostly serve. */
