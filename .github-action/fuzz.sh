@@ -15,7 +15,7 @@ if [[ -n "$DPOP_FUZZ_SHARD" ]]; then
   args+=(--shard "$DPOP_FUZZ_SHARD")
   count="${DPOP_FUZZ_SHARD#*/}"
   # Default: each shard keeps its machine as busy as an unsharded run would.
-  per_shard=$([[ -n "$DPOP_FUZZ_COMMAND" ]] && nproc || echo 4)
+  per_shard=$([[ -n "$DPOP_FUZZ_COMMAND" ]] && nproc || echo 8)
   args+=(--workers "${DPOP_FUZZ_WORKERS:-$((per_shard * count))}")
 elif [[ -n "$DPOP_FUZZ_WORKERS" ]]; then
   args+=(--workers "$DPOP_FUZZ_WORKERS")

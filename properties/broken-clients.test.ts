@@ -75,7 +75,7 @@ describe(`every bundled broken client is caught within ${runs} runs (seed ${seed
       ...(FUZZING ? { onReport: async (r) => void (await writeReport(path.join('reports', 'broken', fault), r)) } : {}),
     });
     const bug = report.failures[0];
-    expect(bug, `${fault} was not caught in ${report.runs} runs`).toBeDefined();
+    expect(bug, `${fault} was not caught in ${report.runs} runs (flaky: ${JSON.stringify(report.flaky.map((f) => ({ checks: f.checkIds, confirmation: f.confirmation })))})`).toBeDefined();
     expect(bug!.checkIds).toContain(spec.check);
     expect(bug!.confirmation.reproduced).toBeGreaterThan(0);
     expect(scheduleEvents(bug!.schedule), JSON.stringify(bug!.schedule)).toBeLessThanOrEqual(spec.maxEvents);

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { FAULT_NAMES } from '../clients/faults.ts';
 import { referenceTarget } from '../clients/target.ts';
+import { DEFAULT_MODULE_WORKERS } from '../runner/fuzz-options.ts';
 import { PRESETS } from '../schedule/presets.ts';
 import { measureCatch, type CatchScenario } from './catch-time.ts';
 import { measureMemory, type MemoryScenario } from './memory.ts';
@@ -26,7 +27,7 @@ export interface BenchPlan {
 }
 
 /** The in-process default of `dpop-fuzz run --module`. */
-const IN_PROCESS_WORKERS = 4;
+const IN_PROCESS_WORKERS = DEFAULT_MODULE_WORKERS;
 
 /**
  * Every scenario, in the order they run: the reference client in-process on a
@@ -41,15 +42,16 @@ export function benchScenarios(plan: BenchPlan): BenchScenario[] {
   const referenceModule = { kind: 'module' as const, path: path.join(plan.root, 'src', 'clients', 'reference.ts') };
   const preset = PRESETS['dpop-nonce'].schedule;
   const subprocess = { kind: 'command' as const, command: `"${process.execPath}" "${path.join(plan.root, 'bin', 'reference-client.js')}"` };
+  const threads = Math.min(plan.cores, IN_PROCESS_WORKERS);
   const throughput = (name: string, spec: Omit<ThroughputScenario, 'name' | 'seed'>): BenchScenario => ({ kind: 'throughput', name, spec: { ...spec, name, seed: plan.seed } });
   const out: BenchScenario[] = [
     throughput('reference, preset dpop-nonce', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(300), schedule: preset }),
     throughput('reference, preset dpop-nonce, 1 worker', { target: reference, workers: 1, runs: runs(100), schedule: preset }),
     throughput('reference, generated schedules', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(300) }),
     throughput('reference, generated schedules, 1 worker', { target: reference, workers: 1, runs: runs(100) }),
-    // What `dpop-fuzz run --module` does by default: the searches on one thread per core.
-    throughput(`reference module, preset dpop-nonce, ${plan.cores} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads: plan.cores, runs: runs(600), schedule: preset }),
-    throughput(`reference module, generated schedules, ${plan.cores} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads: plan.cores, runs: runs(600) }),
+    // The searches dealt out over one worker thread per core (`--threads`), at most one per search.
+    throughput(`reference module, preset dpop-nonce, ${threads} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads, runs: runs(600), schedule: preset }),
+    throughput(`reference module, generated schedules, ${threads} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads, runs: runs(600) }),
     throughput('reference subprocess, generated schedules, 1 worker', { target: subprocess, workers: 1, runs: runs(40) }),
     throughput(`reference subprocess, generated schedules, ${plan.cores} workers`, { target: subprocess, workers: plan.cores, runs: runs(40 * plan.cores) }),
   ];

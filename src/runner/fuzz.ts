@@ -6,7 +6,7 @@ import { FuzzSession } from './fuzz-session.ts';
 import { search } from './search.ts';
 import { searchesOf } from './split-runs.ts';
 
-export { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS } from './fuzz-options.ts';
+export { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS } from './fuzz-options.ts';
 export type { FoundCounterexample, FuzzOptions, FuzzProgress } from './fuzz-options.ts';
 
 /**

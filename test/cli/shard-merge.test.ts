@@ -22,8 +22,8 @@ describe('dpop-fuzz run --shard and merge', () => {
     const shard = (i: number) => cli(['run', '--module', 'src/clients/reference.ts', '--runs', '6', '--seed', '3', '--shard', `${i}/2`, '--no-corpus', '--quiet', '--out', path.join(dir, `clean-${i}`)]);
     const [one, two] = await Promise.all([shard(1), shard(2)]);
     expect([one.code, two.code]).toEqual([0, 0]);
-    // A module client's searches run on one thread per core (at most one per search: 2 in this shard).
-    expect(one.stderr).toMatch(/6 runs, seed 3, 4 worker\(s\)( on 2 threads)?, shard 1\/2/);
+    // The --module default of 8 searches, dealt out over one thread per two cores.
+    expect(one.stderr).toMatch(/6 runs, seed 3, 8 worker\(s\)( on \d threads)?, shard 1\/2/);
     const merged = await cli(['merge', path.join(dir, 'clean-1', 'report.json'), path.join(dir, 'clean-2', 'report.json'), '--out', path.join(dir, 'clean')]);
     expect(merged).toMatchObject({ code: 0 });
     expect(merged.stdout).toContain('Merged 2 shard report(s) (1, 2 of 2): 6 runs, 0 bug(s), 0 flaky.');

@@ -15,7 +15,7 @@ import type { FuzzReport } from '../../report/types.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
-import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, fuzz, type FuzzOptions } from '../../runner/fuzz.ts';
+import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS, fuzz, type FuzzOptions } from '../../runner/fuzz.ts';
 import { defaultThreads, fuzzOnThreads, searchCount } from '../../runner/threads/fuzz-on-threads.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
 import { quoteShellArg } from '../../driver/shell-quote.ts';
@@ -52,7 +52,7 @@ Options:
                       printed)
   --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
   --workers <n>       searches run side by side (default: CPU count for
-                      --command, 4 for --module)
+                      --command, ${DEFAULT_MODULE_WORKERS} for --module)
   --threads <n>       --module only: worker threads that share the searches,
                       so in-process runs use every core; the same seed and
                       --workers give the same schedules on any number of
@@ -133,7 +133,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const checks = parseCheckIds(flags.checks);
   const runs = intFlag('runs', flags.runs, DEFAULT_RUNS);
   const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseSeed(flags.seed);
-  const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : 4);
+  const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : DEFAULT_MODULE_WORKERS);
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, workers);
   if (flags.threads !== undefined && target.kind !== 'module') throw new UsageError('--threads is for --module clients (a --command client already runs in processes of its own; use --workers)');
   const threads = target.kind === 'module' ? Math.min(intFlag('threads', flags.threads, defaultThreads(availableParallelism())), searchCount({ runs, workers, seed, ...(shard ? { shard } : {}) })) : 1;
