@@ -4,6 +4,7 @@ import { deliveredNonce } from './dpop-nonce.ts';
 import type { NonceSlot } from './dpop-nonce.ts';
 import { DpopClientError, QuietStop, describeOAuthError } from './errors.ts';
 import type { FaultSet } from './faults.ts';
+import { mcpRequestChoices, type McpRequestChoices } from './mcp-request-faults.ts';
 import { anySignal, discardBody, isMethodPreservingRedirect, redirectToFollow, retryDelayMs, sleep } from './http.ts';
 import type { NetContext } from './oauth-metadata.ts';
 import type { ClientPolicy } from './policy.ts';
@@ -32,10 +33,12 @@ export function challengeError(challenges: readonly Challenge[]): { error: strin
  * to each attempt (RFC 9449 §7), and handles what the MCP server answers:
  * nonces (§9), nonce challenges, `invalid_token`, `invalid_dpop_proof`,
  * transient errors (§7.3) and same-origin 307/308 redirects. The first 401,
- * to the request sent before there is a token, starts the OAuth flow.
+ * to the request sent before there is a token, starts the OAuth flow. What a
+ * broken client does differently is decided in `mcp-request-faults.ts`.
  */
 export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: ClientPolicy, net: NetContext): FetchLike {
-  const store = (url: URL, response: Response, error: string | null): void => storeMcpNonce(auth.mcpNonceFor(url), faults, net, response, error);
+  const choices = mcpRequestChoices(faults);
+  const store = (url: URL, response: Response, error: string | null): void => storeMcpNonce(auth.mcpNonceFor(url), choices, net, response, error);
 
   /**
    * A same-origin 307/308 is followed by the client itself, one hop at a
@@ -46,8 +49,7 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: Clie
   async function follow(response: Response, url: URL, hops: number): Promise<URL> {
     const next = redirectToFollow(response, url, hops, {
       refuseAll: policy.redirects === 'refuse',
-      // FAULT follow-redirect-with-credentials: another origin gets the token and a proof.
-      crossOrigin: faults.has('follow-redirect-with-credentials'),
+      crossOrigin: choices.followsCrossOriginRedirects,
     });
     await discardBody(response);
     if ('refused' in next) throw new DpopClientError(`MCP server ${url.href} answered a ${next.refused}; not followed`);
@@ -79,39 +81,33 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: Clie
     let transientRetries = 0;
     let redirects = 0;
     let renewedAfterInvalidToken = false;
-    let omitNonce = false; // only set by the ignore-rs-nonce fault
-    let bearerAfterInvalidToken = false; // only set by the bearer-after-invalid-token fault
-    let resendPrevious = false; // only set by the resend-after-transient fault
+    // What the previous attempt was answered, when this one retries it.
+    let retrying: 'use_dpop_nonce' | 'transient' | null = null;
     let previous: Attempt | null = null;
 
     for (;;) {
       signal?.throwIfAborted();
       let attempt: Attempt;
-      if (resendPrevious && previous !== null) {
-        // FAULT resend-after-transient: the same headers, so the same proof and jti.
+      if (retrying === 'transient' && !choices.newProofAfterTransient && previous !== null) {
         attempt = previous;
       } else {
         const token = await auth.currentToken();
         const headers = new Headers(init.headers);
-        // FAULT strip-token-padding: the token loses its trailing "=" (RFC 6750 §2.1 b64token keeps them).
-        const presented = faults.has('strip-token-padding') ? token.accessToken.replace(/=+$/, '') : token.accessToken;
+        const presented = choices.presentedToken(token.accessToken);
         let nonce: string | null = null;
         if (!token.bound || auth.presentAsBearer) {
           // RFC 6750 §2.1: a bearer token, no proof; RFC 9449 §7.2 for a bound one after a Bearer-only challenge.
           headers.set('authorization', `Bearer ${presented}`);
         } else {
-          // FAULT bearer-scheme: the wrong scheme for a DPoP-bound token (RFC 9449 §7.1).
-          // FAULT bearer-after-invalid-token: the same downgrade, only after an invalid_token.
-          const scheme = faults.has('bearer-scheme') || bearerAfterInvalidToken ? 'Bearer' : 'DPoP';
-          nonce = omitNonce ? null : auth.mcpNonceFor(url).value;
-          headers.set('authorization', `${scheme} ${presented}`);
+          // RFC 9449 §9: the newest nonce of the MCP server, which a challenge has just supplied.
+          nonce = retrying === 'use_dpop_nonce' && !choices.nonceInChallengeRetry ? null : auth.mcpNonceFor(url).value;
+          headers.set('authorization', `${choices.boundTokenScheme(renewedAfterInvalidToken)} ${presented}`);
           headers.set('dpop', await auth.signer.resourceProof(method, url, presented, nonce));
         }
         attempt = { headers, token, nonce };
       }
       previous = attempt;
-      resendPrevious = false;
-      omitNonce = false;
+      retrying = null;
 
       net.log(`${method} ${url.href}${describeAttempt(attempt)}`);
       const response = await net.fetch(url, { ...init, method, headers: attempt.headers, redirect: 'manual', signal });
@@ -135,16 +131,14 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: Clie
           if (deliveredNonce(response).kind !== 'nonce') {
             throw new DpopClientError('MCP server answered use_dpop_nonce without a valid DPoP-Nonce header (RFC 9449 §9)', error);
           }
-          // FAULT unbounded-nonce-retries: no cap on consecutive nonce retries.
-          if (nonceRetries >= policy.nonceRetries && !faults.has('unbounded-nonce-retries')) {
+          if (nonceRetries >= policy.nonceRetries && choices.boundsNonceRetries) {
             throw new DpopClientError(
               `MCP server still answered use_dpop_nonce after ${nonceRetries} nonce retries; giving up (RFC 9449 §9)`,
               error,
             );
           }
           nonceRetries++;
-          // FAULT ignore-rs-nonce: the retry carries no nonce.
-          omitNonce = faults.has('ignore-rs-nonce');
+          retrying = 'use_dpop_nonce';
           continue;
         }
         if (error === 'invalid_token') {
@@ -156,12 +150,10 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: Clie
           renewedAfterInvalidToken = true;
           nonceRetries = 0;
           await auth.renew(attempt.token, { challenges, url: url.href });
-          bearerAfterInvalidToken = faults.has('bearer-after-invalid-token');
           continue;
         }
         if (error === 'invalid_dpop_proof') {
-          // FAULT swallow-invalid-proof: stop without reporting the failure.
-          if (faults.has('swallow-invalid-proof')) throw new QuietStop('MCP server answered invalid_dpop_proof');
+          if (!choices.reportsInvalidProof) throw new QuietStop('MCP server answered invalid_dpop_proof');
           // Not self-correcting (RFC 9449 §7.1), so never retried.
           throw new DpopClientError(`MCP server rejected the DPoP proof: ${describeOAuthError(error, challenge?.description)}`, error);
         }
@@ -177,9 +169,8 @@ export function createDpopFetch(auth: ClientAuth, faults: FaultSet, policy: Clie
         await discardBody(response);
         net.log(`MCP server answered ${response.status}; retrying in ${delay} ms`);
         await sleep(delay, signal);
-        // RFC 9449 §7.3: the retry gets a new proof, unless...
-        // FAULT resend-after-transient: ...the identical request is sent again.
-        resendPrevious = faults.has('resend-after-transient');
+        // RFC 9449 §7.3: the retry is a new request, with a new proof.
+        retrying = 'transient';
         continue;
       }
 
@@ -217,17 +208,13 @@ async function withResendableBody(init: RequestInit): Promise<RequestInit> {
  * RFC 9449 §9 (with §8.2): a `DPoP-Nonce` on any MCP response, success or
  * challenge, is the nonce for the following requests to the MCP server.
  */
-function storeMcpNonce(slot: NonceSlot, faults: FaultSet, net: NetContext, response: Response, error: string | null): void {
+function storeMcpNonce(slot: NonceSlot, choices: McpRequestChoices, net: NetContext, response: Response, error: string | null): void {
   const delivered = deliveredNonce(response);
   if (delivered.kind === 'invalid') {
     net.log(`ignoring malformed DPoP-Nonce from the MCP server: ${JSON.stringify(delivered.raw)} (RFC 9449 §8.1)`);
     return;
   }
-  if (delivered.kind === 'none') return;
-  // FAULT ignore-nonce-on-success: a nonce delivered with a 2xx is dropped.
-  if (response.ok && faults.has('ignore-nonce-on-success')) return;
-  // FAULT ignore-rs-nonce: the nonce of a use_dpop_nonce challenge is dropped.
-  if (error === 'use_dpop_nonce' && faults.has('ignore-rs-nonce')) return;
+  if (delivered.kind === 'none' || !choices.keepsNonce(response, error)) return;
   if (slot.set(delivered.value)) net.log(`new MCP nonce ${delivered.value}`);
 }
 
