@@ -76,6 +76,17 @@ export async function readStrykerReport(file: string, copyPrefix: string): Promi
   return mutants.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.mutator.localeCompare(b.mutator));
 }
 
+/**
+ * The source of each mutated file as the report saw it (names as in
+ * `readStrykerReport`): a report's mutants describe that code, and only while
+ * the file still reads the same.
+ */
+export async function readStrykerSources(file: string, copyPrefix: string): Promise<Map<string, string>> {
+  const json = await readJsonFile(file, 'Stryker report', (message) => new MutationError(message));
+  if (!isRawReport(json)) throw new MutationError(`${file} is not a Stryker JSON report`);
+  return new Map(Object.entries(json.files).map(([name, { source }]) => [name.startsWith(copyPrefix) ? name.slice(copyPrefix.length) : name, source]));
+}
+
 /** The source lines a mutant touches, before and after (locations: 1-based lines, 1-based columns). */
 export function mutantLines(source: string, m: Pick<RawMutant, 'location' | 'replacement'>): { original: string; mutated: string } {
   const lines = source.split('\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MutantStatus, ReportedMutant } from '../../src/mutation/stryker-report.ts';
 import type { SurvivorVerdict } from '../../src/mutation/verdicts.ts';
-import { passes, selfSummaryMarkdown, summarizeSelf } from '../../scripts/mutation-self-summary.ts';
+import { currentMutants, passes, selfSummaryMarkdown, summarizeSelf } from '../../scripts/mutation-self-summary.ts';
 
 let next = 0;
 function mutant(file: string, status: MutantStatus, line = ++next): ReportedMutant {
@@ -70,5 +70,25 @@ describe('the summary of npm run mutation', () => {
     const s = summarizeSelf([killed], new Map([[gone, equivalent], [elsewhere, equivalent]]));
     expect(s.stale).toEqual([gone]);
     expect(selfSummaryMarkdown(s)).toContain(`- \`${gone}\``);
+  });
+
+  it('counts a report\'s mutants of a file only while the file reads as that report saw it', () => {
+    const old = mutant('src/clients/dpop-fetch.ts', 'Survived', 800);
+    const fresh = mutant('src/clients/dpop-fetch.ts', 'Killed', 801);
+    const other = mutant('src/dpop/jwk.ts', 'Killed', 802);
+    const now = new Map([['src/clients/dpop-fetch.ts', 'v2'], ['src/dpop/jwk.ts', 'same']]);
+    const current = (file: string) => now.get(file) ?? null;
+    const older = { mutants: [old, other], sources: new Map([['src/clients/dpop-fetch.ts', 'v1'], ['src/dpop/jwk.ts', 'same']]) };
+    const newer = { mutants: [fresh], sources: new Map([['src/clients/dpop-fetch.ts', 'v2']]) };
+    expect(currentMutants([older, newer], current)).toEqual({ mutants: [[other], [fresh]], outdated: [] });
+    // Without the newer report, dpop-fetch.ts changed since its only run: its mutants are left out and it is listed.
+    const { mutants, outdated } = currentMutants([older], current);
+    expect({ mutants, outdated }).toEqual({ mutants: [[other]], outdated: ['src/clients/dpop-fetch.ts'] });
+    const s = summarizeSelf(mutants, new Map(), outdated);
+    expect(passes(s)).toBe(false);
+    expect(selfSummaryMarkdown(s)).toContain('## Files changed since their last mutation run (1)');
+    expect(passes(summarizeSelf(mutants, new Map()))).toBe(true);
+    // A file that is gone is neither counted nor listed.
+    expect(currentMutants([older], (file) => (file === 'src/dpop/jwk.ts' ? 'same' : null))).toEqual({ mutants: [[other]], outdated: [] });
   });
 });
