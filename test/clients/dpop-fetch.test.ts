@@ -30,7 +30,7 @@ interface Sent {
   readonly method: string;
   readonly url: string;
   readonly authorization: string | null;
-  readonly proof: { readonly htm: unknown; readonly htu: unknown; readonly nonce: unknown } | null;
+  readonly proof: { readonly htm: unknown; readonly htu: unknown; readonly nonce: unknown; readonly jti: unknown } | null;
   readonly body: string;
 }
 
@@ -90,7 +90,7 @@ async function scripted(answers: readonly Response[], options: Options = {}) {
         method: init?.method ?? 'GET',
         url: String(input),
         authorization: headers.get('authorization'),
-        proof: claims === null ? null : { htm: claims['htm'], htu: claims['htu'], nonce: claims['nonce'] },
+        proof: claims === null ? null : { htm: claims['htm'], htu: claims['htu'], nonce: claims['nonce'], jti: claims['jti'] },
         body: init?.body == null ? '' : await new Response(init.body).text(),
       });
       const answer = queue.shift();
@@ -173,7 +173,7 @@ describe('requests with a token (RFC 9449 §7)', () => {
   it('sends GET with a GET proof when the caller gives no init', async () => {
     const c = await scripted([ok()]);
     await c.fetch(MCP);
-    expect(c.sent).toEqual([{ method: 'GET', url: MCP, authorization: 'DPoP at-1', proof: { htm: 'GET', htu: MCP, nonce: undefined }, body: '' }]);
+    expect(c.sent).toEqual([{ method: 'GET', url: MCP, authorization: 'DPoP at-1', proof: { htm: 'GET', htu: MCP, nonce: undefined, jti: c.sent[0]?.proof?.jti }, body: '' }]);
     expect(c.log).toEqual([`GET ${MCP} (DPoP, proof)`]);
   });
 
@@ -240,6 +240,33 @@ describe('requests with a token (RFC 9449 §7)', () => {
     expect(c.auth.mcpNonceFor(MCP).value).toBe('n-4');
     await c.fetch(MCP, { method: 'POST' });
     expect(c.sent.map((s) => s.proof?.nonce)).toEqual([undefined, undefined, undefined, 'n-4']);
+  });
+
+  it('under the ignore-rs-nonce fault, the retry after a challenge carries no nonce, not the one kept from a success', async () => {
+    const c = await scripted([ok({ 'dpop-nonce': 'n-1' }), unauthorized('DPoP error="use_dpop_nonce"', { 'dpop-nonce': 'n-2' }), ok()], {
+      faults: ['ignore-rs-nonce'],
+    });
+    await c.fetch(MCP, { method: 'POST' });
+    await c.fetch(MCP, { method: 'POST' });
+    expect(c.sent.map((s) => s.proof?.nonce)).toEqual([undefined, 'n-1', undefined]);
+  });
+
+  it('reads a use_dpop_nonce error only on a 401: a success carrying such a challenge still delivers its nonce, even under ignore-rs-nonce (RFC 9110 §11.6.1)', async () => {
+    const c = await scripted([ok({ 'www-authenticate': 'DPoP error="use_dpop_nonce"', 'dpop-nonce': 'n-6' }), ok()], { faults: ['ignore-rs-nonce'] });
+    await c.fetch(MCP, { method: 'POST' });
+    await c.fetch(MCP, { method: 'POST' });
+    expect(c.sent.map((s) => s.proof?.nonce)).toEqual([undefined, 'n-6']);
+  });
+
+  it('under the resend-after-transient fault, resends the identical request only after a 429/503, never after a nonce challenge', async () => {
+    const c = await scripted([unauthorized('DPoP error="use_dpop_nonce"', { 'dpop-nonce': 'n-5' }), status(503, { 'retry-after': '0' }), ok()], {
+      faults: ['resend-after-transient'],
+    });
+    await c.fetch(MCP, { method: 'POST' });
+    expect(c.sent.map((s) => s.proof?.nonce)).toEqual([undefined, 'n-5', 'n-5']);
+    // The attempt after the 503 is the one before it, proof and all; the one after the challenge is new.
+    expect(c.sent[2]).toEqual(c.sent[1]);
+    expect(new Set(c.sent.map((s) => s.proof?.jti)).size).toBe(2);
   });
 
   it('never retries invalid_dpop_proof, and names the server\'s description (RFC 9449 §7.1)', async () => {
