@@ -4,7 +4,7 @@
 //
 // Flags: --only <text> (repeatable) runs the scenarios whose name contains one of the texts;
 // --scale <f> multiplies every run count (0.1 for a quick look; 1, the default, is the nightly
-// size: about 25 minutes on 2 cores); --seeds <n> seeds per broken client (default 5); --seed <n>
+// size: about 10 minutes on 2 cores); --seeds <n> seeds per broken client (default 5); --seed <n>
 // (default 1); --out <file> (default reports/bench.json); --list prints the scenarios.
 // Exit status: 0 done, 2 usage or infrastructure error.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { BenchResult } from '../src/bench/result.ts';
 import { benchScenarios, runScenario } from '../src/bench/scenarios.ts';
 import { benchRow, formatBenchTable } from '../src/bench/table.ts';
+import { warmUp } from '../src/bench/warm-up.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -63,6 +64,11 @@ async function main(): Promise<number> {
   const out = path.resolve(values.out ?? path.join(ROOT, 'reports', 'bench.json'));
   await mkdir(path.dirname(out), { recursive: true });
   process.stdout.write(`${scenarios.length} scenario(s), scale ${plan.scale}, seed ${plan.seed}, ${plan.cores} core(s), Node ${process.version}\n`);
+  if (scenarios.some((s) => s.kind !== 'throughput' || s.spec.target.kind !== 'command')) {
+    const runs = Math.max(1, Math.round(100 * plan.scale));
+    process.stdout.write(`warm-up: ${runs} generated run(s) in-process, not measured\n`);
+    await warmUp(runs, plan.seed);
+  }
   const results: BenchResult[] = [];
   for (const scenario of scenarios) {
     const result = await runScenario(scenario);

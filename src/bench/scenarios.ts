@@ -45,9 +45,9 @@ export function benchScenarios(plan: BenchPlan): BenchScenario[] {
   const threads = Math.min(plan.cores, IN_PROCESS_WORKERS);
   const throughput = (name: string, spec: Omit<ThroughputScenario, 'name' | 'seed'>): BenchScenario => ({ kind: 'throughput', name, spec: { ...spec, name, seed: plan.seed } });
   const out: BenchScenario[] = [
-    throughput('reference, preset dpop-nonce', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(300), schedule: preset }),
+    throughput('reference, preset dpop-nonce', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(1500), schedule: preset }),
     throughput('reference, preset dpop-nonce, 1 worker', { target: reference, workers: 1, runs: runs(100), schedule: preset }),
-    throughput('reference, generated schedules', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(300) }),
+    throughput('reference, generated schedules', { target: reference, workers: IN_PROCESS_WORKERS, runs: runs(1500) }),
     throughput('reference, generated schedules, 1 worker', { target: reference, workers: 1, runs: runs(100) }),
     // The searches dealt out over one worker thread per core (`--threads`), at most one per search.
     throughput(`reference module, preset dpop-nonce, ${threads} threads`, { target: referenceModule, workers: IN_PROCESS_WORKERS, threads, runs: runs(600), schedule: preset }),

@@ -90,6 +90,8 @@ describe('npm run bench (scripts/bench.ts)', () => {
     dirs.push(dir);
     const out = path.join(dir, 'bench.json');
     const { stdout } = await bench('--only', 'preset dpop-nonce, 1 worker', '--scale', '0.03', '--out', out);
+    // An unmeasured warm-up first (100 runs at scale 1), then the scenario's own 3 runs.
+    expect(stdout).toContain('warm-up: 3 generated run(s) in-process, not measured\n');
     expect(stdout).toContain('| reference, preset dpop-nonce, 1 worker | in-process | 1 | 1 | 3 |');
     const written = JSON.parse(await readFile(out, 'utf8')) as BenchResult[];
     expect(written).toHaveLength(1);
