@@ -13,6 +13,7 @@ import { CorpusError } from '../corpus/entry.ts';
 import { BaselineError } from '../baseline/expected-failures.ts';
 import { MutationError } from '../mutation/errors.ts';
 import { UsageError } from './usage-error.ts';
+import { VERSION } from './version.ts';
 
 const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clients
 
@@ -28,14 +29,21 @@ Commands:
   baseline  write an expected-failures file accepting a report's bugs
   mutate    mutation-test a package's DPoP code with dpop-fuzz as the oracle
   help      show help for a command
+  version   print the version (also --version, -V)
 
-Run 'dpop-fuzz help <command>' for its options.
+Run 'dpop-fuzz help <command>' (or 'dpop-fuzz <command> --help') for its options.
 Exit status: 0 clean, 1 violation found, 2 usage or infrastructure error.`;
 
 const HELPS: Record<string, string> = { run: RUN_HELP, replay: REPLAY_HELP, check: CHECK_HELP, list: LIST_HELP, presets: PRESETS_HELP, baseline: BASELINE_HELP, merge: MERGE_HELP, mutate: MUTATE_HELP };
 
+/** `--help` or `-h` anywhere after a command asks for that command's help (as every command's usage says). */
+function asksForHelp(args: readonly string[]): boolean {
+  return args.includes('--help') || args.includes('-h');
+}
+
 async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && command in HELPS && asksForHelp(rest)) return dispatch(['help', command], signal);
   switch (command) {
     case undefined:
     case 'help':
@@ -46,27 +54,26 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
       process.stdout.write(`${topic ? HELPS[topic] : HELP}\n`);
       return 0;
     }
+    case 'version':
+    case '--version':
+    case '-V':
+      process.stdout.write(`${VERSION}\n`);
+      return 0;
     case 'check':
-      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'check'], signal);
       return checkCommand(rest, signal);
     case 'run':
-      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'run'], signal);
       return runCommand(rest, signal);
     case 'replay':
-      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'replay'], signal);
       return replayCommand(rest, signal);
     case 'list':
       return listCommand(rest);
     case 'presets':
       return presetsCommand(rest);
     case 'baseline':
-      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'baseline'], signal);
       return baselineCommand(rest);
     case 'merge':
-      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'merge'], signal);
       return mergeCommand(rest);
     case 'mutate':
-      if (rest.includes('--help') || rest.includes('-h')) return dispatch(['help', 'mutate'], signal);
       return mutateCommand(rest, signal);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);

@@ -69,6 +69,24 @@ describe('infrastructure errors exit 2', () => {
   });
 });
 
+describe('version and help, as every command-line tool has them', () => {
+  it.each([['--version'], ['-V'], ['version']])('%s prints the package version', async (flag) => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    const r = await cli([flag]);
+    expect(r).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it.each(['run', 'replay', 'check', 'list', 'presets', 'merge', 'baseline', 'mutate'])('%s -h and --help print its help (exit 0)', async (command) => {
+    const help = await cli(['help', command]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(new RegExp(`^Usage: dpop-fuzz ${command}`, 'm'));
+    for (const flag of ['-h', '--help']) {
+      const r = await cli([command, flag]);
+      expect(r).toMatchObject({ code: 0, stdout: help.stdout });
+    }
+  });
+});
+
 describe('help and catalogue', () => {
   it('prints help for check, naming every option', async () => {
     const r = await cli(['help', 'check']);

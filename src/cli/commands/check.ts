@@ -1,3 +1,4 @@
+import { useColor } from '../color.ts';
 import { describeTarget } from '../../driver/describe-target.ts';
 import path from 'node:path';
 import { CHECK_IDS, isCheckId, type CheckId } from '../../checks/registry.ts';
@@ -109,7 +110,7 @@ export async function checkCommand(args: readonly string[], signal: AbortSignal)
   const schedules = await resolveSchedules(flags.preset, flags.schedule);
   const outRoot = flags.out ?? defaultOutDir('check', new Date());
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const color = process.stdout.isTTY === true;
+  const color = useColor(process.stdout);
   let failed = false;
   const summary: string[] = [];
   const jsonByFolder: Record<string, unknown> = {};

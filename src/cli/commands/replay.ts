@@ -1,3 +1,4 @@
+import { useColor } from '../color.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_JUDGE_OPTIONS } from '../../checks/types.ts';
@@ -96,7 +97,7 @@ export async function replayCommand(args: readonly string[], signal: AbortSignal
   const maxRetries = intFlag('max-retries', flags['max-retries'], DEFAULT_JUDGE_OPTIONS.maxRetries, 0);
   const items = await loadReplayables(file);
   const given = flags.command !== undefined || flags.module !== undefined ? parseTarget(flags.command, flags.module) : null;
-  const color = process.stdout.isTTY === true;
+  const color = useColor(process.stdout);
   let failed = false;
   for (const [i, item] of items.entries()) {
     const target = given ?? item.client;
