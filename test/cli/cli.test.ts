@@ -34,6 +34,8 @@ describe('usage errors exit 2 with a clear message and no stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    // Newline-terminated, so whatever is printed next starts on its own line.
+    expect(r.stderr.endsWith('\n')).toBe(true);
   });
 
   it('rejects a corrupt schedule file, naming it', async () => {
@@ -57,7 +59,7 @@ describe('infrastructure errors exit 2', () => {
   it('a client command that does not exist', async () => {
     const r = await cli(['check', '--command', 'definitely-not-a-command-xyz', '--out', path.join(dir, 'nf')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/client command not found: definitely-not-a-command-xyz/);
+    expect(r.stderr).toMatch(/client command not found: definitely-not-a-command-xyz\n$/);
   });
 
   it('a client that hangs without making a request is killed at the timeout', async () => {

@@ -54,6 +54,28 @@ describe('dpop-fuzz run', () => {
     expect(clean.code, clean.stdout).toBe(0);
   });
 
+  it('--json prints a summary a program can read: exit code, each bug\'s checks and replay command, report paths', { timeout: 120_000 }, async () => {
+    const clean = path.join(dir, 'json-clean');
+    const ok = await cli(['run', '--module', 'src/clients/reference.ts', '--runs', '4', '--seed', '1', '--no-corpus', '--quiet', '--json', '--out', clean]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({
+      exitCode: 0, runs: 4, shrinkRuns: 0, durationMs: expect.any(Number), seed: 1, stoppedBy: 'completed',
+      report: { json: path.join(clean, 'report.json'), markdown: path.join(clean, 'report.md') },
+      bugs: [], flaky: [], baseline: null, warnings: [],
+    });
+    const broken = path.join(dir, 'json-broken');
+    const fail = await cli(['run', '--module', 'test/fixtures/threads/jti-counter-client.ts', '--runs', '50', '--seed', '3', '--stop-on-first', '--no-corpus', '--confirm', '1', '--max-shrink-runs', '20', '--json', '--out', broken], 110_000);
+    expect(fail.code, fail.stderr).toBe(1);
+    const summary = JSON.parse(fail.stdout) as { exitCode: number; stoppedBy: string; bugs: { checkIds: string[]; level: string; replayCommand: string; reproduced: number }[] };
+    expect(summary).toMatchObject({ exitCode: 1, stoppedBy: 'failure' });
+    expect(summary.bugs).toHaveLength(1);
+    expect(summary.bugs[0]).toMatchObject({ level: 'FAILURE', reproduced: 1 });
+    expect(summary.bugs[0]!.checkIds).toContain('sep-1932-client-unique-jti');
+    expect(summary.bugs[0]!.replayCommand).toContain('dpop-fuzz replay');
+    // The same bugs as report.json, which keeps the whole story.
+    expect((await readReport(broken)).failures.map((f) => f.checkIds)).toEqual(summary.bugs.map((b) => b.checkIds));
+  });
+
   it('with --fail-on warning, says WARNING for a counterexample made of WARNINGs', { timeout: 180_000 }, async () => {
     const corpus = path.join(dir, 'warning-corpus');
     await mkdir(path.join(corpus, 'hand-picked'), { recursive: true });

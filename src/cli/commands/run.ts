@@ -9,6 +9,7 @@ import { CORPUS_FORMAT } from '../../corpus/entry.ts';
 import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
 import { compareWithBaseline, staleNotJudgedReason } from '../../baseline/verdict.ts';
+import { runSummaryJson } from '../run-summary-json.ts';
 import { bugKey } from '../../runner/bug-book.ts';
 import type { Shard } from '../../runner/split-runs.ts';
 import type { FuzzReport } from '../../report/types.ts';
@@ -87,6 +88,9 @@ Options:
                       check, a failure carrying the evidence, the replay
                       command and the minimal schedule
   --quiet             no progress and no statistics
+  --json              print a JSON summary on stdout instead of the text one
+                      (exit code, runs, seed, each bug's checks and replay
+                      command, report paths); progress stays on stderr
 
 Under GitHub Actions (GITHUB_ACTIONS=true) each new bug is also an ::error
 annotation, and a summary with the bugs' sequence diagrams is appended to
@@ -124,6 +128,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     'expected-failures': { type: 'string' },
     'fail-on': { type: 'string' },
     quiet: { type: 'boolean' },
+    json: { type: 'boolean' },
     junit: { type: 'string' },
   });
   const failOn = flags['fail-on'] ?? 'failure';
@@ -226,11 +231,11 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     progress.done();
     const final: FuzzReport = baseline === null ? report : { ...report, baseline: compareWithBaseline(report, baseline, scenario) };
     if (final !== report) await persist(final);
-    printSummary(final, outDir, quiet);
+    const exitCode = final.stoppedBy === 'interrupted' ? 130 : final.baseline ? final.baseline.exitCode : final.failures.length > 0 || final.flaky.length > 0 ? 1 : 0;
+    if (flags.json) process.stdout.write(`${JSON.stringify(runSummaryJson(final, outDir, exitCode), null, 2)}\n`);
+    else printSummary(final, outDir, quiet);
     await writeCiOutputs(final, flags.junit);
-    if (final.stoppedBy === 'interrupted') return 130;
-    if (final.baseline) return final.baseline.exitCode;
-    return final.failures.length > 0 || final.flaky.length > 0 ? 1 : 0;
+    return exitCode;
   } finally {
     progress.done();
     if (latest === null) await writing;
