@@ -2,8 +2,11 @@
  * The judge on a retry storm: a client that retries without bound is stopped
  * at the request cap, and its whole capped trace is judged. Every nonce
  * question once scanned every delivery, so judging 500 requests took about
- * 4 s, longer than the broken client's run itself. The bound below leaves
- * a wide margin over the indexed rules (about 0.15 s on a 2-core machine).
+ * 3–4 s, longer than the broken client's run itself. The bound is on
+ * this process's CPU time, not wall time, so a busy machine (the whole suite
+ * running beside it) does not move it much, and it leaves a wide margin over
+ * the indexed rules (about 0.15 s of CPU on a 2-core machine; the old rules
+ * took 2.6 s of CPU).
  */
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../src/checks/judge.ts';
@@ -24,15 +27,16 @@ function stormStep(i: number): Step {
 }
 
 describe('judge on a 500-request retry storm', () => {
-  it('judges every check in well under 2 s, each challenge followed', () => {
+  it('judges every check in well under 1 s of CPU, each challenge followed', () => {
     const b = new TraceBuilder();
     for (let i = 0; i < 500; i++) b.add(stormStep(i));
-    const started = performance.now();
+    const before = process.cpuUsage();
     const results = judge(b.input({}, { maxRetries: 5 }));
-    const ms = performance.now() - started;
+    const used = process.cpuUsage(before);
+    const cpuMs = (used.user + used.system) / 1000;
     const byId = new Map(results.map((r) => [r.id, r]));
     expect(byId.get('sep-1932-client-as-nonce')).toMatchObject({ status: 'SUCCESS', message: '500 challenge(s); every retry (499) carried the supplied nonce or a newer one.' });
     expect(byId.get('sep-1932-client-bounded-retries')).toMatchObject({ status: 'FAILURE' });
-    expect(ms).toBeLessThan(2000);
+    expect(cpuMs).toBeLessThan(1000);
   });
 });
