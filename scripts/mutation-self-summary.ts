@@ -22,7 +22,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MutationError } from '../src/mutation/errors.ts';
 import { mutationCounts, type MutationCounts } from '../src/mutation/score.ts';
-import { mutantKey, readStrykerReport, readStrykerSources } from '../src/mutation/stryker-report.ts';
+import { mutantKey, readStrykerReportWithSources } from '../src/mutation/stryker-report.ts';
 import type { ReportedMutant } from '../src/mutation/stryker-report.ts';
 import { loadVerdicts } from '../src/mutation/verdicts.ts';
 import type { SurvivorVerdict } from '../src/mutation/verdicts.ts';
@@ -143,7 +143,7 @@ export function selfSummaryMarkdown(s: SelfSummary): string {
 async function main(args: readonly string[]): Promise<number> {
   const files = args.length > 0 ? args : ['reports/mutation-self/mutation.json'];
   try {
-    const reports = await Promise.all(files.map(async (file): Promise<SelfReport> => ({ mutants: await readStrykerReport(file, ''), sources: await readStrykerSources(file, '') })));
+    const reports: SelfReport[] = await Promise.all(files.map((file) => readStrykerReportWithSources(file, '')));
     const texts = new Map<string, string | null>();
     for (const file of new Set(reports.flatMap((r) => [...r.sources.keys()]))) texts.set(file, await readFile(file, 'utf8').catch(() => null));
     const { mutants, outdated } = currentMutants(reports, (file) => texts.get(file) ?? null);

@@ -48,13 +48,24 @@ function isRawReport(json: unknown): json is RawReport {
 
 /** The mutants of a Stryker JSON report; `copyPrefix` (e.g. `pkg/`) is removed from file names. */
 export async function readStrykerReport(file: string, copyPrefix: string): Promise<ReportedMutant[]> {
+  return (await readStrykerReportWithSources(file, copyPrefix)).mutants;
+}
+
+/**
+ * The mutants of a Stryker JSON report and the source of each mutated file as
+ * the report saw it (names as in `readStrykerReport`): a report's mutants
+ * describe that code, and only while the file still reads the same.
+ */
+export async function readStrykerReportWithSources(file: string, copyPrefix: string): Promise<{ mutants: ReportedMutant[]; sources: Map<string, string> }> {
   const json = await readJsonFile(file, 'Stryker report', (message) => new MutationError(message));
   if (!isRawReport(json)) throw new MutationError(`${file} is not a Stryker JSON report`);
   const testNames = new Map<string, string>();
   for (const tf of Object.values(json.testFiles ?? {})) for (const t of tf.tests) testNames.set(t.id, t.name);
   const mutants: ReportedMutant[] = [];
+  const sources = new Map<string, string>();
   for (const [name, { source, mutants: raw }] of Object.entries(json.files)) {
     const file = name.startsWith(copyPrefix) ? name.slice(copyPrefix.length) : name;
+    sources.set(file, source);
     for (const m of raw) {
       const { original, mutated } = mutantLines(source, m);
       mutants.push({
@@ -73,18 +84,8 @@ export async function readStrykerReport(file: string, copyPrefix: string): Promi
       });
     }
   }
-  return mutants.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.mutator.localeCompare(b.mutator));
-}
-
-/**
- * The source of each mutated file as the report saw it (names as in
- * `readStrykerReport`): a report's mutants describe that code, and only while
- * the file still reads the same.
- */
-export async function readStrykerSources(file: string, copyPrefix: string): Promise<Map<string, string>> {
-  const json = await readJsonFile(file, 'Stryker report', (message) => new MutationError(message));
-  if (!isRawReport(json)) throw new MutationError(`${file} is not a Stryker JSON report`);
-  return new Map(Object.entries(json.files).map(([name, { source }]) => [name.startsWith(copyPrefix) ? name.slice(copyPrefix.length) : name, source]));
+  mutants.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.mutator.localeCompare(b.mutator));
+  return { mutants, sources };
 }
 
 /** The source lines a mutant touches, before and after (locations: 1-based lines, 1-based columns). */

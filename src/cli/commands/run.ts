@@ -231,7 +231,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     progress.done();
     const final: FuzzReport = baseline === null ? report : { ...report, baseline: compareWithBaseline(report, baseline, scenario) };
     if (final !== report) await persist(final);
-    const exitCode = final.stoppedBy === 'interrupted' ? 130 : final.baseline ? final.baseline.exitCode : final.failures.length > 0 || final.flaky.length > 0 ? 1 : 0;
+    const exitCode = runExitCode(final);
     if (flags.json) process.stdout.write(`${JSON.stringify(runSummaryJson(final, outDir, exitCode), null, 2)}\n`);
     else printSummary(final, outDir, quiet);
     await writeCiOutputs(final, flags.junit);
@@ -242,6 +242,13 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     finished();
     unregister();
   }
+}
+
+/** 130 interrupted; with a baseline, its verdict; else 1 when a FAILURE (bug or flaky) was found, 0 otherwise. */
+function runExitCode(report: FuzzReport): number {
+  if (report.stoppedBy === 'interrupted') return 130;
+  if (report.baseline) return report.baseline.exitCode;
+  return report.failures.length > 0 || report.flaky.length > 0 ? 1 : 0;
 }
 
 /** The baseline comparison in words: what is known, what is new, what is stale. */
