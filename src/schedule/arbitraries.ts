@@ -4,7 +4,9 @@ import { mcpServer, type McpServerConstraints } from './arbitrary/mcp-server.ts'
 import { endlessPrefix, numberedNonce } from './arbitrary/nonce.ts';
 import { plan, type PlanConstraints } from './arbitrary/plan.ts';
 import { responseDelays } from './arbitrary/response-delays.ts';
+import { along, variedDimensions } from './arbitrary/_internals/dimensions.ts';
 import { towardsFirst, weighted } from './arbitrary/_internals/weighted.ts';
+import { BASE_SCHEDULE } from './defaults.ts';
 import type { McpAction, Schedule, TokenAction, Topology } from './types.ts';
 
 export { accessTokens } from './arbitrary/access-tokens.ts';
@@ -15,9 +17,14 @@ export { mcpServer, type McpServerConstraints } from './arbitrary/mcp-server.ts'
 export { nonceBody } from './arbitrary/nonce.ts';
 export { plan, type PlanConstraints } from './arbitrary/plan.ts';
 export { responseDelays } from './arbitrary/response-delays.ts';
+export { SCHEDULE_DIMENSIONS, type DimensionConstraints, type ScheduleDimension } from './arbitrary/_internals/dimensions.ts';
 export { tokenAction, tokenThen } from './arbitrary/token-action.ts';
 
-/** Constraints on a generated schedule; every field is optional. */
+/**
+ * Constraints on a generated schedule; every field is optional. `only` or
+ * `without` narrow the dimensions that vary (see `SCHEDULE_DIMENSIONS`);
+ * the others keep `BASE_SCHEDULE`'s values.
+ */
 export interface ScheduleConstraints extends AuthServerConstraints, McpServerConstraints, PlanConstraints {}
 
 /**
@@ -57,13 +64,17 @@ export function numberNonces(schedule: Schedule): Schedule {
  * events, default values.
  */
 export function scheduleArbitrary(constraints: ScheduleConstraints = {}): fc.Arbitrary<Schedule> {
+  const varied = variedDimensions(constraints);
+  const base = BASE_SCHEDULE;
+  // Without concurrency, every step asks for one call and answers are never held back.
+  const calls = varied.has('concurrency') ? constraints : { ...constraints, maxConcurrent: 1 };
   return fc
     .record({
-      topology: towardsFirst<Topology>(weighted(3, 'separate-origins'), weighted(1, 'same-origin')),
+      topology: along(varied, 'urls', towardsFirst<Topology>(weighted(3, 'separate-origins'), weighted(1, 'same-origin')), base.topology),
       as: authServer(constraints),
       mcp: mcpServer(constraints),
-      plan: plan(constraints),
-      responseDelays: responseDelays(),
+      plan: plan(calls),
+      responseDelays: along(varied, 'concurrency', responseDelays(), base.responseDelays),
     })
     .map((parts): Schedule => numberNonces({ version: 1, ...parts }));
 }

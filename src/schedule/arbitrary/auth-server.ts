@@ -4,10 +4,11 @@ import type { AuthServerSchedule, Redirect } from '../types.ts';
 import { accessTokens } from './access-tokens.ts';
 import { nonceBody } from './nonce.ts';
 import { tokenAction, tokenThen } from './token-action.ts';
+import { along, variedDimensions, type DimensionConstraints } from './_internals/dimensions.ts';
 import { towardsFirst, weighted } from './_internals/weighted.ts';
 
 /** Constraints on the generated authorization server. */
-export interface AuthServerConstraints {
+export interface AuthServerConstraints extends DimensionConstraints {
   /** Most scheduled token-request actions (default 4). */
   readonly maxTokenActions?: number;
 }
@@ -46,22 +47,25 @@ export function redirect(): fc.Arbitrary<Redirect> {
  */
 export function authServer(constraints: AuthServerConstraints = {}): fc.Arbitrary<AuthServerSchedule> {
   const base = BASE_SCHEDULE.as;
+  const varied = variedDimensions(constraints);
+  // Token actions are nonce events and errors: with neither varying, every action would be a plain `ok`.
+  const actions = varied.has('nonces') || varied.has('errors');
   return fc.record({
     // null: the metadata leaves the OPTIONAL member out (RFC 9449 §5.1) and the client uses its default.
-    algs: towardsFirst<readonly string[] | null>(weighted(6, base.algs), { weight: 4, arbitrary: fc.constantFrom(...ALG_LISTS) }, weighted(1, null)),
+    algs: along(varied, 'algs', towardsFirst<readonly string[] | null>(weighted(6, base.algs), { weight: 4, arbitrary: fc.constantFrom(...ALG_LISTS) }, weighted(1, null)), base.algs),
     // RFC 6749 §5.1: token_type is case-insensitive; `Bearer` = the AS declines to bind; N_A is unknown (§7.1).
-    tokenType: towardsFirst(weighted(10, base.tokenType), weighted(3, 'dpop'), weighted(3, 'DPOP'), weighted(1, 'Bearer'), weighted(1, 'N_A')),
-    tokenPath: towardsFirst(weighted(6, base.tokenPath), { weight: 2, arbitrary: fc.constantFrom('/oauth2/v1/token', '/Token', '/as/token/') }),
-    tokenQuery: towardsFirst<string | null>(weighted(6, base.tokenQuery), { weight: 1, arbitrary: fc.constantFrom('tenant=a', 'v=2&x=%7E') }),
-    tokenRedirect: redirect(),
-    accessTokens: accessTokens(),
-    initialNonce: towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }),
-    tokenRequests: fc.array(tokenAction(), { maxLength: constraints.maxTokenActions ?? 4 }),
-    then: tokenThen(),
+    tokenType: along(varied, 'tokens', towardsFirst(weighted(10, base.tokenType), weighted(3, 'dpop'), weighted(3, 'DPOP'), weighted(1, 'Bearer'), weighted(1, 'N_A')), base.tokenType),
+    tokenPath: along(varied, 'urls', towardsFirst(weighted(6, base.tokenPath), { weight: 2, arbitrary: fc.constantFrom('/oauth2/v1/token', '/Token', '/as/token/') }), base.tokenPath),
+    tokenQuery: along(varied, 'urls', towardsFirst<string | null>(weighted(6, base.tokenQuery), { weight: 1, arbitrary: fc.constantFrom('tenant=a', 'v=2&x=%7E') }), base.tokenQuery),
+    tokenRedirect: along(varied, 'redirects', redirect(), base.tokenRedirect),
+    accessTokens: along(varied, 'tokens', accessTokens(), base.accessTokens),
+    initialNonce: along(varied, 'nonces', towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }), base.initialNonce),
+    tokenRequests: actions ? fc.array(tokenAction(varied), { maxLength: constraints.maxTokenActions ?? 4 }) : fc.constant(base.tokenRequests),
+    then: tokenThen(varied),
     // Short lifetimes make a client refresh (RFC 6749 §6), possibly while requests are in flight.
-    tokenLifetime: towardsFirst(weighted(6, base.tokenLifetime), weighted(1, 60), weighted(1, 1)),
-    refreshTokens: towardsFirst(weighted(4, base.refreshTokens), weighted(1, !base.refreshTokens)),
+    tokenLifetime: along(varied, 'tokens', towardsFirst(weighted(6, base.tokenLifetime), weighted(1, 60), weighted(1, 1)), base.tokenLifetime),
+    refreshTokens: along(varied, 'tokens', towardsFirst(weighted(4, base.refreshTokens), weighted(1, !base.refreshTokens)), base.refreshTokens),
     // RFC 9449 §5.1: a server may refuse proofs signed with an algorithm it did not advertise.
-    enforceAlgs: towardsFirst(weighted(4, base.enforceAlgs), weighted(1, !base.enforceAlgs)),
+    enforceAlgs: along(varied, 'algs', towardsFirst(weighted(4, base.enforceAlgs), weighted(1, !base.enforceAlgs)), base.enforceAlgs),
   });
 }

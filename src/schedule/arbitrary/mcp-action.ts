@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { McpAction, McpThen } from '../types.ts';
 import { nonceBody } from './nonce.ts';
+import { ALL_DIMENSIONS, branchesAlong, type ScheduleDimension } from './_internals/dimensions.ts';
 import { towardsFirst, weighted } from './_internals/weighted.ts';
 
 /**
@@ -9,19 +10,22 @@ import { towardsFirst, weighted } from './_internals/weighted.ts';
  * (RFC 6750 §3.1), fail transiently (RFC 9110 §15.5.30, §15.6.4) or
  * redirect it to another origin (where no credential may follow).
  */
-export function mcpAction(): fc.Arbitrary<McpAction> {
+export function mcpAction(varied: ReadonlySet<ScheduleDimension> = ALL_DIMENSIONS): fc.Arbitrary<McpAction> {
   return towardsFirst<McpAction>(
-    weighted(5, { kind: 'ok' }),
-    { weight: 3, arbitrary: nonceBody().map((nonce) => ({ kind: 'use-dpop-nonce', nonce })) },
-    { weight: 2, arbitrary: nonceBody().map((nonce) => ({ kind: 'ok-new-nonce', nonce })) },
-    weighted(1, { kind: 'invalid-token' }),
-    {
-      weight: 1,
-      arbitrary: fc
-        .record({ status: fc.constantFrom(503 as const, 429 as const), retryAfter: retryAfter() })
-        .map(({ status, retryAfter }): McpAction => (retryAfter === undefined ? { kind: 'transient', status } : { kind: 'transient', status, retryAfter })),
-    },
-    { weight: 1, arbitrary: fc.constantFrom(307 as const, 308 as const).map((status): McpAction => ({ kind: 'redirect-elsewhere', status })) },
+    ...branchesAlong<McpAction>(varied, [
+      { dimension: null, ...weighted(5, { kind: 'ok' }) },
+      { dimension: 'nonces', weight: 3, arbitrary: nonceBody().map((nonce) => ({ kind: 'use-dpop-nonce', nonce })) },
+      { dimension: 'nonces', weight: 2, arbitrary: nonceBody().map((nonce) => ({ kind: 'ok-new-nonce', nonce })) },
+      { dimension: 'errors', ...weighted(1, { kind: 'invalid-token' }) },
+      {
+        dimension: 'errors',
+        weight: 1,
+        arbitrary: fc
+          .record({ status: fc.constantFrom(503 as const, 429 as const), retryAfter: retryAfter() })
+          .map(({ status, retryAfter }): McpAction => (retryAfter === undefined ? { kind: 'transient', status } : { kind: 'transient', status, retryAfter })),
+      },
+      { dimension: 'redirects', weight: 1, arbitrary: fc.constantFrom(307 as const, 308 as const).map((status): McpAction => ({ kind: 'redirect-elsewhere', status })) },
+    ]),
   );
 }
 
@@ -37,10 +41,12 @@ function retryAfter(): fc.Arbitrary<number | undefined> {
 }
 
 /** What the MCP server does after its list: mostly serve. */
-export function mcpThen(): fc.Arbitrary<McpThen> {
+export function mcpThen(varied: ReadonlySet<ScheduleDimension> = ALL_DIMENSIONS): fc.Arbitrary<McpThen> {
   return towardsFirst<McpThen>(
-    weighted(18, { kind: 'ok' }),
-    weighted(1, { kind: 'invalid-token' }),
-    { weight: 1, arbitrary: nonceBody().map((noncePrefix) => ({ kind: 'use-dpop-nonce', noncePrefix })) },
+    ...branchesAlong<McpThen>(varied, [
+      { dimension: null, ...weighted(18, { kind: 'ok' }) },
+      { dimension: 'errors', ...weighted(1, { kind: 'invalid-token' }) },
+      { dimension: 'nonces', weight: 1, arbitrary: nonceBody().map((noncePrefix) => ({ kind: 'use-dpop-nonce', noncePrefix })) },
+    ]),
   );
 }

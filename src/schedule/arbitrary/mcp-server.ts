@@ -1,14 +1,15 @@
 import fc from 'fast-check';
 import { BASE_SCHEDULE } from '../defaults.ts';
-import type { ChallengeSchemes, McpServerSchedule } from '../types.ts';
+import type { ChallengeSchemes, McpAction, McpServerSchedule } from '../types.ts';
 import { redirect } from './auth-server.ts';
 import { challengeFormat } from './challenge-format.ts';
 import { mcpAction, mcpThen } from './mcp-action.ts';
 import { nonceBody } from './nonce.ts';
+import { along, variedDimensions, type DimensionConstraints } from './_internals/dimensions.ts';
 import { towardsFirst, weighted } from './_internals/weighted.ts';
 
 /** Constraints on the generated MCP server. */
-export interface McpServerConstraints {
+export interface McpServerConstraints extends DimensionConstraints {
   /** Most scheduled actions for POST requests (default 10). */
   readonly maxPostActions?: number;
 }
@@ -27,19 +28,23 @@ const QUERIES = ['a=1', 'x=%7E&y=2', 'session=A%2FB&flag', 'q'];
  */
 export function mcpServer(constraints: McpServerConstraints = {}): fc.Arbitrary<McpServerSchedule> {
   const base = BASE_SCHEDULE.mcp;
+  const varied = variedDimensions(constraints);
+  // MCP actions are nonce events, errors and redirects: with none varying, every action would be a plain `ok`.
+  const actions = varied.has('nonces') || varied.has('errors') || varied.has('redirects');
+  const list = (maxLength: number) => (actions ? fc.array(mcpAction(varied), { maxLength }) : fc.constant<McpAction[]>([]));
   return fc
     .record({
-      path: towardsFirst(weighted(5, base.path), { weight: 3, arbitrary: fc.constantFrom(...PATHS) }),
-      query: towardsFirst<string | null>(weighted(5, base.query), { weight: 2, arbitrary: fc.constantFrom(...QUERIES) }),
-      initialNonce: towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }),
-      post: fc.array(mcpAction(), { maxLength: constraints.maxPostActions ?? 10 }),
-      get: fc.array(mcpAction(), { maxLength: 3 }),
-      delete: fc.array(mcpAction(), { maxLength: 2 }),
-      then: mcpThen(),
-      challenge: towardsFirst<ChallengeSchemes>(weighted(6, base.challenge), weighted(3, 'DPoP+Bearer'), weighted(1, 'Bearer')),
-      challengeFormat: challengeFormat(),
-      boundTokensRequired: towardsFirst<boolean | null>(weighted(4, base.boundTokensRequired), weighted(1, false), weighted(1, null)),
-      redirect: redirect(),
+      path: along(varied, 'urls', towardsFirst(weighted(5, base.path), { weight: 3, arbitrary: fc.constantFrom(...PATHS) }), base.path),
+      query: along(varied, 'urls', towardsFirst<string | null>(weighted(5, base.query), { weight: 2, arbitrary: fc.constantFrom(...QUERIES) }), base.query),
+      initialNonce: along(varied, 'nonces', towardsFirst<string | null>(weighted(3, base.initialNonce), { weight: 1, arbitrary: nonceBody() }), base.initialNonce),
+      post: list(constraints.maxPostActions ?? 10),
+      get: list(3),
+      delete: list(2),
+      then: mcpThen(varied),
+      challenge: along(varied, 'challenges', towardsFirst<ChallengeSchemes>(weighted(6, base.challenge), weighted(3, 'DPoP+Bearer'), weighted(1, 'Bearer')), base.challenge),
+      challengeFormat: along(varied, 'challenges', challengeFormat(), base.challengeFormat),
+      boundTokensRequired: along(varied, 'challenges', towardsFirst<boolean | null>(weighted(4, base.boundTokensRequired), weighted(1, false), weighted(1, null)), base.boundTokensRequired),
+      redirect: along(varied, 'redirects', redirect(), base.redirect),
     })
     // RFC 9449 §7.2: a resource that challenges with Bearer only takes bound tokens as bearer
     // tokens, so it never requires DPoP-bound tokens; the generator keeps the world coherent.
