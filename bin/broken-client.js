@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // A deliberately broken DPoP MCP client: broken-client.js <fault-name> <mcp-server-url>
-import { register } from 'tsx/esm/api';
+import { load } from './load.js';
 
-register();
-const { brokenClientMain } = await import('../src/clients/cli.ts');
+const { brokenClientMain } = await load('clients/cli');
 process.exitCode = await brokenClientMain(process.argv.slice(2));

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly; tsx also lets --module load .ts clients.
-import { register } from 'tsx/esm/api';
+import { load } from './load.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await load('cli/main');
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // Servers and children are closed by now; do not let a stray handle keep the process alive.

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // The reference DPoP MCP client: reference-client.js <mcp-server-url>
-import { register } from 'tsx/esm/api';
+import { load } from './load.js';
 
-register();
-const { referenceClientMain } = await import('../src/clients/cli.ts');
+const { referenceClientMain } = await load('clients/cli');
 process.exitCode = await referenceClientMain(process.argv.slice(2));

@@ -1,17 +1,17 @@
 import { installSignalHandlers, onCleanup } from '../driver/cleanup.ts';
 import { DriverError } from '../driver/types.ts';
 import { ScheduleError } from '../schedule/validate.ts';
-import { BASELINE_HELP, baselineCommand } from './commands/baseline.ts';
-import { CHECK_HELP, checkCommand } from './commands/check.ts';
-import { LIST_HELP, listCommand } from './commands/list.ts';
-import { MERGE_HELP, mergeCommand } from './commands/merge.ts';
-import { MUTATE_HELP, mutateCommand } from './commands/mutate.ts';
-import { PRESETS_HELP, presetsCommand } from './commands/presets.ts';
-import { REPLAY_HELP, replayCommand } from './commands/replay.ts';
-import { RUN_HELP, runCommand } from './commands/run.ts';
 import { CorpusError } from '../corpus/entry.ts';
 import { BaselineError } from '../baseline/expected-failures.ts';
 import { MutationError } from '../mutation/errors.ts';
+import { BASELINE_HELP } from './help/baseline.ts';
+import { CHECK_HELP } from './help/check.ts';
+import { LIST_HELP } from './help/list.ts';
+import { MERGE_HELP } from './help/merge.ts';
+import { MUTATE_HELP } from './help/mutate.ts';
+import { PRESETS_HELP } from './help/presets.ts';
+import { REPLAY_HELP } from './help/replay.ts';
+import { RUN_HELP } from './help/run.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
@@ -59,22 +59,23 @@ async function dispatch(argv: readonly string[], signal: AbortSignal): Promise<n
     case '-V':
       process.stdout.write(`${VERSION}\n`);
       return 0;
+    // Each command's module is loaded only when it runs: help and version start without the servers, the MCP SDK or jose.
     case 'check':
-      return checkCommand(rest, signal);
+      return (await import('./commands/check.ts')).checkCommand(rest, signal);
     case 'run':
-      return runCommand(rest, signal);
+      return (await import('./commands/run.ts')).runCommand(rest, signal);
     case 'replay':
-      return replayCommand(rest, signal);
+      return (await import('./commands/replay.ts')).replayCommand(rest, signal);
     case 'list':
-      return listCommand(rest);
+      return (await import('./commands/list.ts')).listCommand(rest);
     case 'presets':
-      return presetsCommand(rest);
+      return (await import('./commands/presets.ts')).presetsCommand(rest);
     case 'baseline':
-      return baselineCommand(rest);
+      return (await import('./commands/baseline.ts')).baselineCommand(rest);
     case 'merge':
-      return mergeCommand(rest);
+      return (await import('./commands/merge.ts')).mergeCommand(rest);
     case 'mutate':
-      return mutateCommand(rest, signal);
+      return (await import('./commands/mutate.ts')).mutateCommand(rest, signal);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   }

@@ -2,9 +2,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** The parsed flags of a strict parse with these options (named, so that declarations can be emitted). */
+type Flags<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>['values'];
 
 /** Strict flag parsing: unknown flags and stray arguments are usage errors, not surprises. */
-export function parseFlags<T extends Options>(command: string, args: readonly string[], options: T) {
+export function parseFlags<T extends Options>(command: string, args: readonly string[], options: T): Flags<T> {
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
   } catch (err) {

@@ -8,13 +8,14 @@ import { checkRequest, clientContext, messageOf } from './request.ts';
 import { stopRequest, type StopReason } from './stop-request.ts';
 import { DriverError } from './types.ts';
 import type { DriverRequest, ModuleClient } from './types.ts';
+import { importModule } from './typescript-loader.ts';
 import { within } from './within.ts';
 
 type Settled = { ok: true } | { ok: false; error: unknown };
 
 /**
  * Runs an in-process client: imports the module at `target.path` (relative to
- * the working directory; TypeScript works under tsx) and calls its exported
+ * the working directory; TypeScript through tsx) and calls its exported
  * `runClient(serverUrl, { context, signal, log })`. Resolved → exit code 0;
  * rejected → exit code 1 with the error message in stderr; log lines go to
  * stdout. On timeout or abort the client's signal is aborted and the outcome
@@ -117,7 +118,7 @@ async function importModuleClient(modulePath: string, resolved: string): Promise
   }
   let loaded: unknown;
   try {
-    loaded = await import(pathToFileURL(resolved).href);
+    loaded = await importModule(pathToFileURL(resolved).href);
   } catch (error) {
     throw new DriverError(`client module failed to load: ${modulePath}: ${firstLine(messageOf(error))}`, {
       cause: error,

@@ -28,6 +28,11 @@ import { oracleSchedules, oracleTests, PLAN_FORMAT, type OraclePlan } from './or
 import { loadOracleClient } from './oracle-run.ts';
 import { parseSelector, resolveSelectors, strykerPattern, type ResolvedSelector } from './selectors.ts';
 
+/** A module next to this one, with this module's extension: `.ts` from the sources, `.js` from the compiled package. */
+function sibling(name: string): URL {
+  return new URL(`./${name}${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
+}
+
 /** The copy's folder inside the work directory (and so inside Stryker's sandbox). */
 const COPY_DIR = 'pkg';
 /** Stryker's own budget on top of a mutant's expected oracle time; our per-run timeout stops hung clients first. */
@@ -166,7 +171,7 @@ async function runStryker(plan: OraclePlan, { workDir, mutate, options, htmlFile
   const tsx = import.meta.resolve('tsx');
   const strykerOptions = {
     testRunner: 'dpop-fuzz',
-    plugins: [fileURLToPath(new URL('./stryker-plugin.ts', import.meta.url))],
+    plugins: [fileURLToPath(sibling('stryker-plugin'))],
     testRunnerNodeArgs: ['--import', tsx],
     checkerNodeArgs: ['--import', tsx],
     dpopFuzz: { plan: planFile },
@@ -190,7 +195,7 @@ async function runStryker(plan: OraclePlan, { workDir, mutate, options, htmlFile
   await writeJson(optionsFile, strykerOptions);
   await ensureDir(path.dirname(reportFile));
   options.log(`${plan.oracle === 'official' ? 'official suite' : 'dpop-fuzz'} as the oracle: ${plan.tests.length} test(s) per mutant at most, ${options.concurrency} Stryker worker(s)…`);
-  const main = fileURLToPath(new URL('./stryker-main.ts', import.meta.url));
+  const main = fileURLToPath(sibling('stryker-main'));
   const result = await exec(process.execPath, ['--import', tsx, main, optionsFile], {
     cwd: workDir,
     env: process.env,

@@ -1,13 +1,17 @@
+import { availableParallelism } from 'node:os';
 import type fc from 'fast-check';
 import type { CheckId } from '../checks/registry.ts';
 import type { JudgeOptions } from '../checks/types.ts';
 import type { ClientTarget } from '../driver/types.ts';
 import type { FailureReport, FuzzReport } from '../report/types.ts';
+import type { ScheduleConstraints } from '../schedule/arbitraries.ts';
 import type { Schedule } from '../schedule/types.ts';
 import type { FailOn } from './confirm.ts';
 import type { PhaseTimes } from './phase-times.ts';
 import type { Shard } from './split-runs.ts';
 
+/** Largest seed: fast-check seeds are 32-bit; search i runs seed + i (wrapping). */
+export const MAX_SEED = 2 ** 31 - 1;
 /** Default number of generated schedules per `dpop-fuzz run`. */
 export const DEFAULT_RUNS = 500;
 /**
@@ -17,6 +21,10 @@ export const DEFAULT_RUNS = 500;
  * gave about 30 % more runs per second than 4, at no more CPU per run.
  */
 export const DEFAULT_MODULE_WORKERS = 8;
+/** Searches side by side by default: one per core for a command client (each a process), `DEFAULT_MODULE_WORKERS` in-process. */
+export function defaultWorkers(target: ClientTarget): number {
+  return target.kind === 'command' ? availableParallelism() : DEFAULT_MODULE_WORKERS;
+}
 /** Replays of a shrunk counterexample before it is called a bug. */
 export const DEFAULT_CONFIRMATIONS = 3;
 /** Client runs spent on shrinking one counterexample at most. */
@@ -67,7 +75,9 @@ export interface FuzzOptions {
   readonly maxShrinkRuns?: number;
   /** `warning`: SHOULD-level WARNINGs count as counterexamples too (default: FAILURE only). */
   readonly failOn?: FailOn;
-  /** Generator to use instead of `scheduleArbitrary()`. */
+  /** Narrows the generated schedules (`scheduleArbitrary(constraints)`); plain data, so threads get it too. */
+  readonly constraints?: ScheduleConstraints;
+  /** Generator to use instead of `scheduleArbitrary(constraints)`. */
   readonly arbitrary?: fc.Arbitrary<Schedule>;
   readonly maxRequests?: number;
   /** Abort = stop now (Ctrl-C): running clients are stopped, the report still comes back. */

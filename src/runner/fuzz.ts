@@ -6,7 +6,7 @@ import { FuzzSession } from './fuzz-session.ts';
 import { search } from './search.ts';
 import { searchesOf } from './split-runs.ts';
 
-export { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS } from './fuzz-options.ts';
+export { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS, MAX_SEED } from './fuzz-options.ts';
 export type { FoundCounterexample, FuzzOptions, FuzzProgress } from './fuzz-options.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     shares.reduce((n, share) => n + share.runs, 0),
     options.shard,
   );
-  const arbitrary = options.arbitrary ?? scheduleArbitrary();
+  const arbitrary = options.arbitrary ?? scheduleArbitrary(options.constraints);
   // fast-check's scheduler reaches into the servers' handlers of an in-process
   // run; a client in another process gets the schedule's response delays only.
   const orderings: fc.Arbitrary<fc.Scheduler | null> = options.target.kind === 'command' ? fc.constant(null) : fc.scheduler().map((s): fc.Scheduler | null => s);

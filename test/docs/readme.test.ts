@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { catalogueMarkdown } from '../../src/cli/catalogue-markdown.ts';
-import { CHECK_HELP } from '../../src/cli/commands/check.ts';
-import { MUTATE_HELP } from '../../src/cli/commands/mutate.ts';
-import { REPLAY_HELP } from '../../src/cli/commands/replay.ts';
-import { RUN_HELP } from '../../src/cli/commands/run.ts';
+import { CHECK_HELP } from '../../src/cli/help/check.ts';
+import { MUTATE_HELP } from '../../src/cli/help/mutate.ts';
+import { REPLAY_HELP } from '../../src/cli/help/replay.ts';
+import { RUN_HELP } from '../../src/cli/help/run.ts';
 import { PRESETS } from '../../src/schedule/presets.ts';
 import { FAULT_NAMES } from '../../src/clients/faults.ts';
 

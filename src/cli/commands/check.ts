@@ -7,7 +7,8 @@ import { DriverError, type ClientTarget } from '../../driver/types.ts';
 import { isPresetName, PRESETS } from '../../schedule/presets.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import { loadScheduleFile } from '../../schedule/validate.ts';
-import { runOnce } from '../../runner/run-once.ts';
+import { clientOf } from '../../api/client.ts';
+import { runSchedule } from '../../api/run-schedule.ts';
 import { toConformanceChecks } from '../checks-json.ts';
 import { formatTable } from '../format-table.ts';
 import { defaultOutDir } from '../output-dir.ts';
@@ -15,33 +16,6 @@ import { writeFileAtomic, writeJson } from '../../io/atomic-file.ts';
 import { intFlag, parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const CHECK_HELP = `Usage: dpop-fuzz check (--command "<cmd>" | --module <path>) [options]
-
-Runs the client once against the test authorization server and MCP server,
-judges the recorded exchange and prints one line per check.
-
-Client (exactly one):
-  --command "<cmd>"   shell command; the MCP server URL is appended as the last
-                      argument, MCP_CONFORMANCE_SCENARIO=auth/dpop-fuzz and
-                      MCP_CONFORMANCE_CONTEXT (JSON with the plan) are set
-  --module <path>     JS/TS module exporting runClient(serverUrl, options)
-
-Options:
-  --preset <name>     named schedule (default: dpop), or 'all' for every
-                      preset in turn; see 'dpop-fuzz presets'
-  --schedule <file>   schedule JSON file (or a report/corpus file holding one)
-  --out <dir>         where to write checks.json, trace.json, schedule.json and
-                      the client output (default: results/check-<time>)
-  --timeout <ms>      kill the client after this long (default: 30000)
-  --profile <name>    sep-1932 (default) or rfc9449 (allows Bearer after a
-                      Bearer-only challenge, RFC 9449 §7.2)
-  --checks <ids>      comma-separated check IDs to run (default: all)
-  --max-retries <n>   consecutive retries of one request that count as a storm
-                      (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
-  --json              print checks.json to stdout instead of the table (with
-                      --preset all: an object keyed by preset name)
-
-Exit status: 0 no FAILURE, 1 at least one FAILURE, 2 usage or infrastructure error.`;
 
 export function parseTarget(command: string | undefined, module: string | undefined): ClientTarget {
   if ((command === undefined) === (module === undefined)) throw new UsageError('give exactly one of --command "<cmd>" or --module <path>');
@@ -118,7 +92,7 @@ export async function checkCommand(args: readonly string[], signal: AbortSignal)
     if (signal.aborted) break;
     const outDir = path.join(outRoot, folder);
     log(`dpop-fuzz: running ${describeTarget(target)} against ${source}`);
-    const { results, trace, outcome } = await runOnce({ target, schedule, timeoutMs, checks, judge: { profile, maxRetries }, signal });
+    const { results, trace, outcome } = await runSchedule(clientOf(target), schedule, { timeoutMs, checks, profile, maxRetries, signal });
     const conformance = toConformanceChecks(results, new Date().toISOString());
     // Written before anything is printed: a failure is on disk the moment it is known.
     await writeJson(path.join(outDir, 'checks.json'), conformance);

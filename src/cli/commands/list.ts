@@ -2,11 +2,6 @@ import { CHECKS } from '../../checks/registry.ts';
 import { catalogueMarkdown } from '../catalogue-markdown.ts';
 import { parseFlags } from '../parse-flags.ts';
 
-export const LIST_HELP = `Usage: dpop-fuzz list [--json | --markdown]
-
-Prints the check catalogue: ID, level, what is checked, why, how to fix, and
-the RFC sections. MUST checks report FAILURE, SHOULD checks WARNING.
---json and --markdown print it for machines and documents.`;
 
 export function listCommand(args: readonly string[]): number {
   const flags = parseFlags('list', args, { json: { type: 'boolean' }, markdown: { type: 'boolean' } });

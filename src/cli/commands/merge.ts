@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { MERGE_HELP } from '../help/merge.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
 import { compareWithBaseline } from '../../baseline/verdict.ts';
 import { mergeReports, MergeError } from '../../report/merge.ts';
@@ -9,27 +10,6 @@ import { parseFlags } from '../parse-flags.ts';
 import { readReport } from '../read-report.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const MERGE_HELP = `Usage: dpop-fuzz merge <report.json>... [--out <dir>] [--expected-failures <file>] [--junit <file>]
-
-Merges the reports of one run split with 'run --shard i/n' (for example over
-the jobs of a CI matrix) into one report.json and report.md: runs, coverage,
-crashes and failed-check counts added up, each bug once (the smaller
-counterexample stands for it, the hits of every shard added up). The shard
-reports must come from the same command line apart from --shard.
-
-Options:
-  --out <dir>         report folder (default: the current folder)
-  --expected-failures <file>
-                      judge the merged run against this baseline, stale
-                      entries included (a shard alone cannot tell stale)
-  --junit <file>      also write the merged result as JUnit XML
-
-Under GitHub Actions the merged bugs become ::error annotations and a job
-summary, as with 'run'.
-
-Exit status: 0 no failure (with --expected-failures: only known ones),
-1 a failure in some shard (or a new failure, or a stale entry), 2 usage
-error (unreadable report, reports of different runs, a shard given twice).`;
 
 export async function mergeCommand(args: readonly string[]): Promise<number> {
   const valued = new Set(['--out', '--expected-failures', '--junit']);

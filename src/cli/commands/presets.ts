@@ -1,10 +1,6 @@
 import { PRESETS } from '../../schedule/presets.ts';
 import { parseFlags } from '../parse-flags.ts';
 
-export const PRESETS_HELP = `Usage: dpop-fuzz presets [--json]
-
-Lists the named schedules usable with 'check --preset <name>'; --json prints
-each schedule in full (a starting point for your own schedule files).`;
 
 export function presetsCommand(args: readonly string[]): number {
   const flags = parseFlags('presets', args, { json: { type: 'boolean' } });

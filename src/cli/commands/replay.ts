@@ -1,11 +1,13 @@
 import { useColor } from '../color.ts';
+import { REPLAY_HELP } from '../help/replay.ts';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_JUDGE_OPTIONS } from '../../checks/types.ts';
 import { CORPUS_FORMAT } from '../../corpus/entry.ts';
 import { loadCorpusFile } from '../../corpus/store.ts';
 import type { ClientTarget } from '../../driver/types.ts';
-import { runOnce } from '../../runner/run-once.ts';
+import { clientOf } from '../../api/client.ts';
+import { runSchedule } from '../../api/run-schedule.ts';
 import type { Schedule } from '../../schedule/types.ts';
 import { parseSchedule, ScheduleError } from '../../schedule/validate.ts';
 import { toConformanceChecks } from '../checks-json.ts';
@@ -15,25 +17,6 @@ import { intFlag, parseFlags } from '../parse-flags.ts';
 import { UsageError } from '../usage-error.ts';
 import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 
-export const REPLAY_HELP = `Usage: dpop-fuzz replay <report.json | corpus file | schedule.json> [client] [options]
-
-Re-runs exactly the schedule(s) stored in a file and prints the verdict: every
-counterexample of a report, the schedule of a corpus entry, or a schedule.
-
-Client (optional: defaults to the client recorded in the file):
-  --command "<cmd>"   shell command; the MCP server URL is appended
-  --module <path>     JS/TS module exporting runClient(serverUrl, options)
-
-Options:
-  --times <n>         run each schedule n times (default: 1)
-  --out <dir>         also write checks.json, trace.json and the client output
-  --timeout <ms>      per client run (default: 20000)
-  --profile <name>    sep-1932 (default) or rfc9449
-  --checks <ids>      comma-separated check IDs to judge (default: all)
-  --max-retries <n>   consecutive retries that count as a storm (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
-
-Exit status: 0 no FAILURE, 1 at least one run had a FAILURE, 2 usage or
-infrastructure error, 130 interrupted.`;
 
 interface Replayable {
   readonly label: string;
@@ -103,7 +86,7 @@ export async function replayCommand(args: readonly string[], signal: AbortSignal
     const target = given ?? item.client;
     if (target === null) throw new UsageError(`${file} does not name a client to replay against; give --command "<cmd>" or --module <path>`);
     for (let n = 1; n <= times && !signal.aborted; n++) {
-      const { results, trace, outcome } = await runOnce({ target, schedule: item.schedule, timeoutMs, checks, judge: { profile, maxRetries }, signal });
+      const { results, trace, outcome } = await runSchedule(clientOf(target), item.schedule, { timeoutMs, checks, profile, maxRetries, signal });
       const failures = results.filter((r) => r.status === 'FAILURE');
       failed ||= failures.length > 0;
       if (flags.out !== undefined) {

@@ -1,23 +1,22 @@
 import { randomInt } from 'node:crypto';
 import { unlink, writeFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_JUDGE_OPTIONS } from '../../checks/types.ts';
 import { onCleanup } from '../../driver/cleanup.ts';
 import type { ClientTarget } from '../../driver/types.ts';
 import { CORPUS_FORMAT } from '../../corpus/entry.ts';
-import { loadCorpus, saveCorpusEntry } from '../../corpus/store.ts';
+import { saveCorpusEntry } from '../../corpus/store.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
 import { compareWithBaseline, staleNotJudgedReason } from '../../baseline/verdict.ts';
 import { runSummaryJson } from '../run-summary-json.ts';
 import { bugKey } from '../../runner/bug-book.ts';
 import type { Shard } from '../../runner/split-runs.ts';
 import type { FuzzReport } from '../../report/types.ts';
-import type { Schedule } from '../../schedule/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
-import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS, fuzz, type FuzzOptions } from '../../runner/fuzz.ts';
-import { defaultThreads, fuzzOnThreads, searchCount } from '../../runner/threads/fuzz-on-threads.ts';
+import { clientOf } from '../../api/client.ts';
+import { fuzz, type FuzzClientOptions, type FuzzPlan } from '../../api/fuzz.ts';
+import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS, defaultWorkers, MAX_SEED } from '../../runner/fuzz-options.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
 import { quoteShellArg } from '../../driver/shell-quote.ts';
 import { defaultOutDir } from '../output-dir.ts';
@@ -31,74 +30,6 @@ import { describeTarget } from '../../driver/describe-target.ts';
 import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 import { parseDuration } from '../parse-duration.ts';
 
-export const RUN_HELP = `Usage: dpop-fuzz run (--command "<cmd>" | --module <path>) [options]
-
-Fuzzes the client: generates schedules (nonce challenges and rotations,
-errors, token and URL shapes, challenge spellings, redirects, topologies,
-concurrent plans, response delays), runs the client against each, judges
-every run, and keeps going: each failure of a check no earlier bug failed
-is shrunk to a minimal schedule and replayed to tell bugs from flakes, then
-the search goes on; runs that fail only checks of known bugs are counted
-against them. Writes report.json, report.md and one corpus entry per bug.
-
-Client (exactly one):
-  --command "<cmd>"   shell command; the MCP server URL is appended as the last
-                      argument (MCP conformance client contract)
-  --module <path>     JS/TS module exporting runClient(serverUrl, options)
-
-Options:
-  --runs <n>          schedules to generate (default: ${DEFAULT_RUNS})
-  --seed <n>          fast-check seed, 0 to 2147483647; the same seed and
-                      --workers give the same schedules (default: random,
-                      printed)
-  --time-limit <d>    stop generating after this long, e.g. 90s, 30m, 2h
-  --workers <n>       searches run side by side (default: CPU count for
-                      --command, ${DEFAULT_MODULE_WORKERS} for --module)
-  --threads <n>       --module only: worker threads that share the searches,
-                      so in-process runs use every core; the same seed and
-                      --workers give the same schedules on any number of
-                      threads (default: one per 2 CPU cores, at most
-                      --workers; 1 runs on the main thread)
-  --shard <i>/<n>     run shard i of n (1-based): every n-th of the --workers
-                      searches, so n machines with the same command line and
-                      i = 1..n run exactly the schedules of the unsharded
-                      run; needs --workers >= n; combine the reports with
-                      'dpop-fuzz merge'
-  --out <dir>         report folder (default: results/run-<time>)
-  --corpus <dir>      corpus folder: its schedules are tried first and new
-                      counterexamples are saved there (default: corpus)
-  --no-corpus         neither read nor write a corpus
-  --max-bugs <n>      stop exploring after n distinct failures (default: no
-                      limit; the search runs --runs or --time-limit)
-  --stop-on-first     stop exploring at the first failure (--max-bugs 1)
-  --expected-failures <file>
-                      YAML baseline of known failures (the official
-                      conformance suite's format; see README): known bugs do
-                      not fail the run, new ones and stale entries do
-  --confirm <k>       replays of a shrunk counterexample (default: ${DEFAULT_CONFIRMATIONS})
-  --max-shrink-runs <n>  client runs spent shrinking one counterexample
-                      (default: ${DEFAULT_MAX_SHRINK_RUNS})
-  --timeout <ms>      per client run (default: 20000)
-  --profile <name>    sep-1932 (default) or rfc9449
-  --checks <ids>      comma-separated check IDs to judge (default: all)
-  --max-retries <n>   consecutive retries that count as a storm (default: ${DEFAULT_JUDGE_OPTIONS.maxRetries})
-  --fail-on <level>   failure (default: MUST checks) or warning (SHOULD
-                      checks count too)
-  --junit <file>      also write the result as JUnit XML: one testcase per
-                      check, a failure carrying the evidence, the replay
-                      command and the minimal schedule
-  --quiet             no progress and no statistics
-  --json              print a JSON summary on stdout instead of the text one
-                      (exit code, runs, seed, each bug's checks and replay
-                      command, report paths); progress stays on stderr
-
-Under GitHub Actions (GITHUB_ACTIONS=true) each new bug is also an ::error
-annotation, and a summary with the bugs' sequence diagrams is appended to
-$GITHUB_STEP_SUMMARY.
-
-Exit status: 0 no FAILURE found (or, with --expected-failures, only known
-ones), 1 a FAILURE was found (or a new one, or a stale baseline entry),
-2 usage or infrastructure error, 130 interrupted (report written).`;
 
 /** The client flags of a replay command line for this target. */
 export function targetFlags(target: ClientTarget): string {
@@ -121,6 +52,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
     shard: { type: 'string' },
     corpus: { type: 'string' },
     'no-corpus': { type: 'boolean' },
+    'no-hand-picked': { type: 'boolean' },
     confirm: { type: 'string' },
     'max-shrink-runs': { type: 'string' },
     'max-bugs': { type: 'string' },
@@ -138,16 +70,17 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const checks = parseCheckIds(flags.checks);
   const runs = intFlag('runs', flags.runs, DEFAULT_RUNS);
   const seed = flags.seed === undefined ? randomInt(0, MAX_SEED) : parseSeed(flags.seed);
-  const workers = intFlag('workers', flags.workers, target.kind === 'command' ? availableParallelism() : DEFAULT_MODULE_WORKERS);
+  const workers = intFlag('workers', flags.workers, defaultWorkers(target));
   const shard = flags.shard === undefined ? undefined : parseShard(flags.shard, workers);
   if (flags.threads !== undefined && target.kind !== 'module') throw new UsageError('--threads is for --module clients (a --command client already runs in processes of its own; use --workers)');
-  const threads = target.kind === 'module' ? Math.min(intFlag('threads', flags.threads, defaultThreads(availableParallelism())), searchCount({ runs, workers, seed, ...(shard ? { shard } : {}) })) : 1;
+  const threads = flags.threads === undefined ? undefined : intFlag('threads', flags.threads, 1);
   const timeLimitMs = flags['time-limit'] === undefined ? null : parseDuration('time-limit', flags['time-limit']);
   const confirmations = intFlag('confirm', flags.confirm, DEFAULT_CONFIRMATIONS);
   const maxShrinkRuns = intFlag('max-shrink-runs', flags['max-shrink-runs'], DEFAULT_MAX_SHRINK_RUNS, 0);
   const timeoutMs = intFlag('timeout', flags.timeout, 20_000, 100);
   const maxRetries = intFlag('max-retries', flags['max-retries'], DEFAULT_JUDGE_OPTIONS.maxRetries, 0);
   if (flags['no-corpus'] && flags.corpus !== undefined) throw new UsageError('give --corpus <dir> or --no-corpus, not both');
+  if (flags['no-corpus'] && flags['no-hand-picked']) throw new UsageError('--no-corpus already leaves out the hand-picked schedules; give one of them');
   if (flags['stop-on-first'] && flags['max-bugs'] !== undefined) throw new UsageError('give --max-bugs <n> or --stop-on-first, not both');
   const maxBugs = flags['stop-on-first'] ? 1 : flags['max-bugs'] === undefined ? undefined : intFlag('max-bugs', flags['max-bugs'], 1);
   const baseline = flags['expected-failures'] === undefined ? null : await loadBaseline(flags['expected-failures']);
@@ -158,14 +91,16 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   const quiet = flags.quiet === true;
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  const corpus = corpusDir === null ? [] : await loadCorpus(corpusDir);
   // The known bugs' schedules run before everything else: a known bug is found again every time, a fixed one shows as stale.
-  const known = baseline === null ? [] : distinct(baseline.entries.filter((e) => e.scenario === scenario).flatMap((e) => baseline.schedules.get(e.text) ?? []));
+  const known = baseline === null ? [] : baseline.entries.filter((e) => e.scenario === scenario).flatMap((e) => baseline.schedules.get(e.text) ?? []);
   await checkWritable(outDir);
   const clientName = describeTarget(target);
-  const first = [...(known.length > 0 ? [`${known.length} baseline schedule(s)`] : []), ...(corpus.length > 0 ? [`${corpus.length} corpus schedule(s)`] : [])];
-  say(`dpop-fuzz: fuzzing ${clientName}: ${runs} runs, seed ${seed}, ${workers} worker(s)${threads > 1 ? ` on ${threads} threads` : ''}${shard ? `, shard ${shard.index}/${shard.count}` : ''}${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
-  say(`dpop-fuzz: report: ${reportFile}`);
+  const banner = (plan: FuzzPlan) => {
+    const { given, handPicked, corpus } = plan.examples;
+    const first = [...(given > 0 ? [`${given} baseline schedule(s)`] : []), ...(handPicked > 0 ? [`${handPicked} hand-picked schedule(s)`] : []), ...(corpus > 0 ? [`${corpus} corpus schedule(s)`] : [])];
+    say(`dpop-fuzz: fuzzing ${plan.clientName}: ${plan.runs} runs, seed ${plan.seed}, ${plan.workers} worker(s)${plan.threads > 1 ? ` on ${plan.threads} threads` : ''}${shard ? `, shard ${shard.index}/${shard.count}` : ''}${maxBugs === undefined ? '' : `, at most ${maxBugs} bug(s)`}${first.length > 0 ? `, ${first.join(' and ')} first` : ''}`);
+    say(`dpop-fuzz: report: ${reportFile}`);
+  };
 
   const progress = createProgressDisplay(process.stderr, process.stderr.isTTY === true && !quiet);
   let latest: FuzzReport | null = null;
@@ -185,24 +120,28 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
   });
   const unregister = onCleanup(() => finishedWriting);
   try {
-    const options: FuzzOptions = {
-      target,
+    const options: FuzzClientOptions = {
       clientName,
       runs,
       seed,
       workers,
+      ...(threads === undefined ? {} : { threads }),
       ...(shard ? { shard } : {}),
       timeLimitMs,
       timeoutMs,
       checks,
-      judge: { profile, maxRetries },
-      examples: [...known, ...corpus.map((c) => c.entry.schedule)],
+      profile,
+      maxRetries,
+      examples: known,
+      handPicked: corpusDir !== null && !flags['no-hand-picked'],
+      corpus: corpusDir === null ? [] : [corpusDir],
       ...(maxBugs === undefined ? {} : { maxBugs }),
       confirmations,
       maxShrinkRuns,
       failOn,
       signal,
       version: VERSION,
+      onStart: banner,
       onProgress: quiet ? undefined : (p) => progress.update(p),
       onFound: async (found) => {
         // On disk the moment it is known, before shrinking.
@@ -226,7 +165,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
       },
       onReport: persist,
     };
-    const report = threads > 1 ? await fuzzOnThreads(options, threads) : await fuzz(options);
+    const report = await fuzz(clientOf(target), options);
     await writing;
     progress.done();
     const final: FuzzReport = baseline === null ? report : { ...report, baseline: compareWithBaseline(report, baseline, scenario) };
@@ -266,17 +205,6 @@ function baselineSummary(v: BaselineVerdict, report: FuzzReport): string[] {
   return lines;
 }
 
-/** Schedules without repeats (a bug failing three checks lists its schedule under each). */
-function distinct(schedules: readonly Schedule[]): Schedule[] {
-  const seen = new Set<string>();
-  return schedules.filter((s) => {
-    const key = JSON.stringify(s);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 function parseSeed(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) throw new UsageError(`--seed must be an integer from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);
   return Number(value);
@@ -292,8 +220,6 @@ function parseShard(value: string, workers: number): Shard {
   return { index, count };
 }
 
-/** Largest seed: fast-check seeds are 32-bit; worker i runs seed + i (wrapping). */
-const MAX_SEED = 2 ** 31 - 1;
 
 /** Fails now, not after an hour of fuzzing, when the report folder cannot be written. */
 async function checkWritable(dir: string): Promise<void> {

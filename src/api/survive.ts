@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { CORPUS_FORMAT } from '../corpus/entry.ts';
+import { loadCorpusFile, saveCorpusEntry } from '../corpus/store.ts';
+import { describeTarget } from '../driver/describe-target.ts';
+import { quoteShellArg } from '../driver/shell-quote.ts';
+import type { FailureReport, FuzzReport } from '../report/types.ts';
+import { clientTarget, type DpopClient } from './client.ts';
+import { counterexampleText } from './counterexample-text.ts';
+import { fuzz, type FuzzClientOptions } from './fuzz.ts';
+
+/** Default generated schedules per test: a few seconds for an in-process client. */
+export const DEFAULT_TEST_RUNS = 100;
+/** Where counterexamples are saved by default, relative to the working directory. */
+export const DEFAULT_COUNTEREXAMPLE_DIR = '.dpop-fuzz';
+
+export interface SurviveOptions extends Omit<FuzzClientOptions, 'onCounterexample' | 'onFound' | 'onStart'> {
+  /** Where each confirmed counterexample is saved as a corpus file (default `.dpop-fuzz`); false: nowhere. */
+  readonly saveTo?: string | false;
+  /**
+   * The module that exports the client as `runClient`, when the client is
+   * given as a function: the failure message then carries a
+   * `npx dpop-fuzz replay … --module …` command.
+   */
+  readonly module?: string;
+  /** A saved counterexample (corpus file): run only its schedule, not the hand-picked or generated ones. */
+  readonly replay?: string;
+}
+
+/** Thrown when the client fails: its message is the whole counterexample report. */
+export class DpopFuzzFailure extends Error {
+  override readonly name = 'DpopFuzzFailure';
+
+  constructor(readonly report: FuzzReport, message: string) {
+    super(message);
+  }
+}
+
+/** The replay command line, when the client can be named on one. */
+function replayFlags(client: DpopClient, module: string | undefined): string | null {
+  const target = clientTarget(client);
+  if (target.kind === 'command') return `--command ${quoteShellArg(target.command)}`;
+  if (target.kind === 'module') return `--module ${quoteShellArg(target.path)}`;
+  return module === undefined ? null : `--module ${quoteShellArg(module)}`;
+}
+
+/**
+ * Fuzzes the client and resolves to the report when it passed; rejects with
+ * a `DpopFuzzFailure` whose message carries every bug's shrunk schedule,
+ * failed checks with evidence, and replay command. Works under any test
+ * runner; `itSurvivesDpopFuzzing` (`mcp-dpop-fuzz/vitest`) wraps it in a test.
+ */
+export async function assertSurvivesDpopFuzzing(client: DpopClient, options: SurviveOptions = {}): Promise<FuzzReport> {
+  const { saveTo = DEFAULT_COUNTEREXAMPLE_DIR, module, replay, ...fuzzOptions } = options;
+  const flags = replayFlags(client, module);
+  const name = fuzzOptions.clientName ?? describeTarget(clientTarget(client));
+  const replaying = replay === undefined ? {} : { runs: 0, handPicked: false, corpus: [], examples: [(await loadCorpusFile(replay)).schedule] };
+  const report = await fuzz(client, {
+    runs: DEFAULT_TEST_RUNS,
+    ...fuzzOptions,
+    ...replaying,
+    onCounterexample: async (failure) => {
+      const corpusFile =
+        saveTo === false || failure.verdict !== 'bug'
+          ? null
+          : await saveCorpusEntry(saveTo, {
+              format: CORPUS_FORMAT,
+              title: `${name} fails ${failure.checkIds.join(', ')}`,
+              client: name,
+              expect: 'fail',
+              checks: failure.checkIds,
+              recorded: new Date().toISOString(),
+              schedule: failure.schedule,
+            });
+      const replayCommand = corpusFile !== null && flags !== null ? `npx dpop-fuzz replay ${quoteShellArg(corpusFile)} ${flags}` : '';
+      return { corpusFile, replayCommand };
+    },
+  });
+  if (report.failures.length === 0 && report.flaky.length === 0) return report;
+  const hint = (failure: FailureReport): string[] => {
+    if (failure.corpusFile === null) return [`seed ${report.seed}: run again with { seed: ${report.seed} } to see it again`];
+    // Relative to the working directory when it is inside it: shorter, and what the user typed.
+    const relative = path.relative(process.cwd(), failure.corpusFile);
+    const file = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? failure.corpusFile : relative;
+    return [
+      `saved: ${file}`,
+      ...(failure.replayCommand ? [`replay: ${failure.replayCommand}`] : []),
+      `replay in this suite: { replay: ${JSON.stringify(file)} }`,
+    ];
+  };
+  throw new DpopFuzzFailure(report, counterexampleText(report, hint));
+}

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  assertSurvivesDpopFuzzing,
+  CHECK_IDS,
+  DpopFuzzFailure,
+  DriverError,
+  fuzz,
+  judge,
+  PRESETS,
+  runSchedule,
+  ScheduleError,
+  type FuzzPlan,
+  type Schedule,
+  type Trace,
+} from '../../src/index.ts';
+import { faultyClient, referenceClient } from '../../src/reference-clients.ts';
+
+const dirs: string[] = [];
+const scratch = async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'dpop-fuzz-api-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+const failures = (results: readonly { status: string; id: string }[]) => results.filter((r) => r.status === 'FAILURE').map((r) => r.id);
+
+describe('runSchedule', () => {
+  it('runs a function client against a preset and judges it: the reference passes, a fault fails its check', async () => {
+    const ok = await runSchedule(referenceClient, PRESETS['dpop-nonce'].schedule);
+    expect(failures(ok.results)).toEqual([]);
+    expect(ok.results.map((r) => r.id)).toEqual(CHECK_IDS);
+    expect(ok.trace.entries.length).toBeGreaterThan(3);
+    expect(ok.outcome.exitCode).toBe(0);
+    const broken = await runSchedule(faultyClient('jti-counter'), PRESETS.dpop.schedule);
+    expect(failures(broken.results)).toEqual(['sep-1932-client-unique-jti']);
+  });
+
+  it('judges only the checks asked for, under the profile asked for', async () => {
+    const r = await runSchedule(referenceClient, PRESETS.dpop.schedule, { checks: ['sep-1932-client-ath', 'sep-1932-client-unique-jti'], profile: 'rfc9449' });
+    expect(r.results.map((c) => c.id)).toEqual(['sep-1932-client-ath', 'sep-1932-client-unique-jti']);
+  });
+
+  it('refuses an invalid schedule, an unknown check and something that is not a client, with clear errors', async () => {
+    await expect(runSchedule(referenceClient, { version: 2 } as unknown as Schedule)).rejects.toThrow(ScheduleError);
+    await expect(runSchedule(referenceClient, PRESETS.dpop.schedule, { checks: ['nope' as 'sep-1932-client-ath'] })).rejects.toThrow(/unknown check id\(s\): nope/);
+    await expect(runSchedule({ cmd: 'x' } as unknown as { command: string }, PRESETS.dpop.schedule)).rejects.toThrow(/a client is a function/);
+  });
+
+  it('reports a command that does not exist as a DriverError', async () => {
+    await expect(runSchedule({ command: 'definitely-not-a-command-5e1d' }, PRESETS.dpop.schedule, { timeoutMs: 5_000 })).rejects.toThrow(DriverError);
+  });
+});
+
+describe('judge', () => {
+  it('gives the same verdicts on a trace recorded elsewhere (JSON round trip) as the run that recorded it', async () => {
+    const run = await runSchedule(faultyClient('ignore-rs-nonce'), PRESETS['rs-use-dpop-nonce'].schedule);
+    const stored = JSON.parse(JSON.stringify({ trace: run.trace, schedule: PRESETS['rs-use-dpop-nonce'].schedule, outcome: run.outcome })) as { trace: Trace; schedule: Schedule; outcome: typeof run.outcome };
+    expect(judge(stored.trace, stored.schedule, { outcome: stored.outcome })).toEqual(run.results);
+    expect(failures(run.results)).toContain('sep-1932-client-rs-nonce');
+  });
+
+  it('without the client outcome, skips the verdicts that depend on it and keeps the others', async () => {
+    const run = await runSchedule(referenceClient, PRESETS.dpop.schedule);
+    const results = judge(run.trace, PRESETS.dpop.schedule);
+    const completes = results.find((r) => r.id === 'sep-1932-client-completes');
+    expect(completes).toMatchObject({ status: 'SKIPPED', message: expect.stringMatching(/options\.outcome/) });
+    const others = results.filter((r) => r.id !== 'sep-1932-client-completes');
+    expect(others).toEqual(run.results.filter((r) => r.id !== 'sep-1932-client-completes'));
+  });
+
+  it('refuses something that is not a trace with a TypeError naming what is missing', () => {
+    expect(() => judge({ entries: [] } as unknown as Trace, PRESETS.dpop.schedule)).toThrow(/not a dpop-fuzz trace: missing array\(s\) tokens, nonces, refused/);
+    expect(() => judge(null as unknown as Trace, PRESETS.dpop.schedule)).toThrow(/not an object/);
+  });
+});
+
+describe('fuzz', () => {
+  it('runs the shipped hand-picked schedules first, then the generated ones, and passes the reference client', async () => {
+    let plan: FuzzPlan | null = null;
+    const report = await fuzz(referenceClient, { runs: 12, seed: 1, workers: 2, onStart: (p) => (plan = p) });
+    expect(plan).toMatchObject({ clientName: 'referenceClient', runs: 12, seed: 1, workers: 2, threads: 1, examples: { given: 0, handPicked: 16, corpus: 0 } });
+    expect(report.failures).toEqual([]);
+    expect(report.flaky).toEqual([]);
+    expect(report.runs).toBe(12 + 16);
+  }, 60_000);
+
+  it('finds, shrinks and confirms a broken client bug, under narrowed schedules too', async () => {
+    const report = await fuzz(faultyClient('ignore-rs-nonce'), { runs: 60, seed: 3, workers: 2, handPicked: false, maxBugs: 1, constraints: { only: ['nonces'] } });
+    expect(report.failures.map((f) => f.checkIds)).toEqual([['sep-1932-client-rs-nonce']]);
+    const [bug] = report.failures;
+    expect(bug?.verdict).toBe('bug');
+    // Only nonce events were generated: no redirect, error or URL variation in the shrunk schedule.
+    expect(bug?.schedule.mcp.redirect).toBeNull();
+    expect(bug?.schedule.mcp.path).toBe('/mcp');
+  }, 60_000);
+
+  it('refuses threads for a client that is not a module', async () => {
+    await expect(fuzz(referenceClient, { threads: 2 })).rejects.toThrow(/threads are for \{ module \} clients/);
+    await expect(fuzz(referenceClient, { constraints: { only: ['nonce' as 'nonces'] } })).rejects.toThrow(/unknown schedule dimension/);
+  });
+});
+
+describe('assertSurvivesDpopFuzzing', () => {
+  it('fails a broken client with the shrunk schedule, the failed checks with evidence and the replay, then replays the saved file', async () => {
+    const saveTo = path.join(await scratch(), 'cx');
+    const error = await assertSurvivesDpopFuzzing(faultyClient('jti-counter'), { runs: 20, seed: 2, workers: 2, handPicked: false, saveTo, module: 'src/client.ts' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DpopFuzzFailure);
+    const message = (error as DpopFuzzFailure).message;
+    expect(message).toMatch(/^reference client with jti-counter failed DPoP fuzzing: 1 bug\(s\) in \d+ runs \(seed 2\)/);
+    expect(message).toMatch(/FAILURE sep-1932-client-unique-jti \(found at run \d+, \d+ shrinks, reproduced 3\/3\)/);
+    expect(message).toMatch(/sep-1932-client-unique-jti — .+ \(MUST\): /);
+    expect(message).toMatch(/\n {4}#\d+ (GET|POST|DELETE) \/\S* → \d{3}: /);
+    expect(message).toMatch(/shrunk schedule/);
+    expect(message).toMatch(/replay: npx dpop-fuzz replay '\S+\/cx\/unique-jti-[0-9a-f]{12}\.json' --module 'src\/client\.ts'/);
+    expect(message).toMatch(/replay in this suite: \{ replay: "\/\S+\/cx\/unique-jti-[0-9a-f]{12}\.json" \}/);
+    const saved = /saved: (\S+)/.exec(message)?.[1];
+    expect(saved && existsSync(saved)).toBe(true);
+    const again = await assertSurvivesDpopFuzzing(faultyClient('jti-counter'), { replay: saved!, saveTo: false }).then(
+      () => null,
+      (e: unknown) => e as DpopFuzzFailure,
+    );
+    expect(again?.report.runs).toBe(1);
+    expect(again?.report.failures.map((f) => f.checkIds)).toEqual([['sep-1932-client-unique-jti']]);
+    // The fixed client passes the same schedule.
+    const fixed = await assertSurvivesDpopFuzzing(referenceClient, { replay: saved! });
+    expect(fixed.runs).toBe(1);
+  }, 120_000);
+
+  it('resolves to the report for a conformant client', async () => {
+    const report = await assertSurvivesDpopFuzzing(referenceClient, { runs: 10, seed: 4, workers: 2 });
+    expect(report.failures).toEqual([]);
+    expect(report.runs).toBe(26);
+  }, 60_000);
+});
