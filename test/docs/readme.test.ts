@@ -32,6 +32,11 @@ describe('README', async () => {
     expect(readme).toContain(options);
   });
 
+  it.each(['test/dpop.test.ts', 'test/nonces.test.ts'])('shows examples/vitest-project/%s as it is (the pack-and-install test runs it)', async (file) => {
+    const text = await readFile(`examples/vitest-project/${file}`, 'utf8');
+    expect(readme).toContain(`// ${file}\n${text.trimEnd()}\n\`\`\``);
+  });
+
   it('names every preset and every broken client', () => {
     for (const name of Object.keys(PRESETS)) expect(readme).toContain(`\`${name}\``);
     for (const fault of FAULT_NAMES) expect(readme).toContain(`\`${fault}\``);
