@@ -10,6 +10,8 @@ import type { Shard } from '../runner/split-runs.ts';
 import { defaultThreads, fuzzOnThreads, searchCount } from '../runner/threads/fuzz-on-threads.ts';
 import { scheduleArbitrary, type ScheduleConstraints } from '../schedule/arbitraries.ts';
 import type { Schedule } from '../schedule/types.ts';
+import { parseSchedule } from '../schedule/validate.ts';
+import { VERSION } from '../version.ts';
 import { clientTarget, type DpopClient } from './client.ts';
 import { checksOf, judgeOptionsOf, type JudgeSettings } from './judge-settings.ts';
 import { DEFAULT_TIMEOUT_MS } from './run-schedule.ts';
@@ -64,7 +66,7 @@ export interface FuzzClientOptions extends JudgeSettings, Callbacks {
   readonly signal?: AbortSignal;
   /** The client's name in the report (default: its command, module path or function name). */
   readonly clientName?: string;
-  /** The tool version written into the report. */
+  /** The tool version written into the report (default: this package's). */
   readonly version?: string;
   /** Called once the defaults are resolved and the examples loaded, before the first run. */
   readonly onStart?: (plan: FuzzPlan) => void;
@@ -85,7 +87,8 @@ export async function fuzz(client: DpopClient, options: FuzzClientOptions = {}):
   const seed = options.seed ?? randomInt(0, MAX_SEED);
   const workers = options.workers ?? defaultWorkers(target);
   const shard = options.shard;
-  const given = distinct([...(options.examples ?? [])]);
+  // Schedules from the caller are plain JSON from anywhere: validated like a schedule file.
+  const given = distinct((options.examples ?? []).map((s) => parseSchedule(s)));
   const handPicked = options.handPicked === false ? [] : distinct((await loadCorpus(HAND_PICKED_DIR)).map((c) => c.entry.schedule), given);
   const corpus: Schedule[] = [];
   for (const dir of options.corpus ?? []) corpus.push(...(await loadCorpus(dir)).map((c) => c.entry.schedule));
@@ -114,7 +117,7 @@ export async function fuzz(client: DpopClient, options: FuzzClientOptions = {}):
     ...(options.constraints === undefined ? {} : { constraints: options.constraints }),
     ...(options.maxRequests === undefined ? {} : { maxRequests: options.maxRequests }),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.version === undefined ? {} : { version: options.version }),
+    version: options.version ?? VERSION,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onFound ? { onFound: options.onFound } : {}),
     ...(options.onCounterexample ? { onCounterexample: options.onCounterexample } : {}),

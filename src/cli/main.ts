@@ -13,7 +13,7 @@ import { PRESETS_HELP } from './help/presets.ts';
 import { REPLAY_HELP } from './help/replay.ts';
 import { RUN_HELP } from './help/run.ts';
 import { UsageError } from './usage-error.ts';
-import { VERSION } from './version.ts';
+import { VERSION } from '../version.ts';
 
 const HELP = `dpop-fuzz — find DPoP (RFC 9449 / MCP SEP-1932) bugs in MCP clients
 

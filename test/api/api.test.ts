@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   assertSurvivesDpopFuzzing,
+  BASE_SCHEDULE,
   CHECK_IDS,
   DpopFuzzFailure,
   DriverError,
@@ -89,7 +90,13 @@ describe('fuzz', () => {
     expect(report.failures).toEqual([]);
     expect(report.flaky).toEqual([]);
     expect(report.runs).toBe(12 + 16);
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+    expect(report.tool).toEqual({ name: 'mcp-dpop-fuzz', version: pkg.version });
   }, 60_000);
+
+  it('validates the examples it is given like a schedule file', async () => {
+    await expect(fuzz(referenceClient, { runs: 1, examples: [{ version: 2 } as unknown as Schedule] })).rejects.toThrow(ScheduleError);
+  });
 
   it('finds, shrinks and confirms a broken client bug, under narrowed schedules too', async () => {
     const report = await fuzz(faultyClient('ignore-rs-nonce'), { runs: 60, seed: 3, workers: 2, handPicked: false, maxBugs: 1, constraints: { only: ['nonces'] } });
@@ -99,6 +106,13 @@ describe('fuzz', () => {
     // Only nonce events were generated: no redirect, error or URL variation in the shrunk schedule.
     expect(bug?.schedule.mcp.redirect).toBeNull();
     expect(bug?.schedule.mcp.path).toBe('/mcp');
+  }, 60_000);
+
+  it('hands the schedule constraints to its threads', async () => {
+    // Fails every run: the first failure's schedule as generated shows what the threads generated.
+    const report = await fuzz({ module: 'test/fixtures/threads/jti-counter-client.ts' }, { runs: 8, seed: 6, workers: 2, threads: 2, handPicked: false, maxBugs: 1, constraints: { only: [] } });
+    expect(report.failures.length + report.flaky.length).toBeGreaterThan(0);
+    for (const f of [...report.failures, ...report.flaky]) expect({ ...f.originalSchedule, plan: BASE_SCHEDULE.plan }).toEqual(BASE_SCHEDULE);
   }, 60_000);
 
   it('refuses threads for a client that is not a module', async () => {

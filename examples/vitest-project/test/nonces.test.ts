@@ -7,4 +7,4 @@ import { runClient } from '../src/client.ts';
 test.prop([scheduleArbitrary({ only: ['nonces'] })], { numRuns: 30, seed: 9449 })('follows every nonce challenge', async (schedule) => {
   const { results } = await runSchedule(runClient, schedule);
   expect(results.filter((r) => r.status === 'FAILURE')).toEqual([]);
-});
+}, 120_000);

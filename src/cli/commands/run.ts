@@ -25,7 +25,6 @@ import { intFlag, parseFlags } from '../parse-flags.ts';
 import { writeCiOutputs } from '../ci-outputs.ts';
 import { createProgressDisplay } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
-import { VERSION } from '../version.ts';
 import { describeTarget } from '../../driver/describe-target.ts';
 import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 import { parseDuration } from '../parse-duration.ts';
@@ -140,7 +139,6 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
       maxShrinkRuns,
       failOn,
       signal,
-      version: VERSION,
       onStart: banner,
       onProgress: quiet ? undefined : (p) => progress.update(p),
       onFound: async (found) => {
