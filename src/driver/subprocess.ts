@@ -13,7 +13,7 @@ import {
 import { groupAlive, terminateGroup, trackGroup } from './process-group.ts';
 import { checkRequest, clientContextJson, messageOf } from './request.ts';
 import { quoteShellArg } from './shell-quote.ts';
-import { stopRequest, type StopReason } from './stop-request.ts';
+import { stopRequest } from './stop-request.ts';
 import { DriverError } from './types.ts';
 import type { DriverRequest } from './types.ts';
 import { within } from './within.ts';

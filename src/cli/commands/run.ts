@@ -16,7 +16,7 @@ import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
 import { clientOf } from '../../api/client.ts';
 import { fuzz, type FuzzClientOptions, type FuzzPlan } from '../../api/fuzz.ts';
-import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_MODULE_WORKERS, DEFAULT_RUNS, defaultWorkers, MAX_SEED } from '../../runner/fuzz-options.ts';
+import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, defaultWorkers, MAX_SEED } from '../../runner/fuzz-options.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
 import { quoteShellArg } from '../../driver/shell-quote.ts';
 import { defaultOutDir } from '../output-dir.ts';
