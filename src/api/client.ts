@@ -1,3 +1,4 @@
+import { quoteShellArg } from '../driver/shell-quote.ts';
 import type { ClientTarget, ModuleClient } from '../driver/types.ts';
 
 /**
@@ -24,4 +25,9 @@ export function clientTarget(client: DpopClient): ClientTarget {
 /** The client a driver target stands for (the CLI parses flags into targets). */
 export function clientOf(target: ClientTarget): DpopClient {
   return target.kind === 'command' ? { command: target.command } : target.kind === 'module' ? { module: target.path } : target.run;
+}
+
+/** The client flags of a `dpop-fuzz` command line (replay commands) for this target. */
+export function targetFlags(target: ClientTarget): string {
+  return target.kind === 'command' ? `--command ${quoteShellArg(target.command)}` : target.kind === 'module' ? `--module ${quoteShellArg(target.path)}` : `--function ${quoteShellArg(target.name)}`;
 }

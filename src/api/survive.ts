@@ -4,7 +4,8 @@ import { loadCorpusFile, saveCorpusEntry } from '../corpus/store.ts';
 import { describeTarget } from '../driver/describe-target.ts';
 import { quoteShellArg } from '../driver/shell-quote.ts';
 import type { FailureReport, FuzzReport } from '../report/types.ts';
-import { clientTarget, type DpopClient } from './client.ts';
+import type { ClientTarget } from '../driver/types.ts';
+import { clientTarget, targetFlags, type DpopClient } from './client.ts';
 import { counterexampleText } from './counterexample-text.ts';
 import { fuzz, type FuzzClientOptions } from './fuzz.ts';
 
@@ -35,11 +36,9 @@ export class DpopFuzzFailure extends Error {
   }
 }
 
-/** The replay command line, when the client can be named on one. */
-function replayFlags(client: DpopClient, module: string | undefined): string | null {
-  const target = clientTarget(client);
-  if (target.kind === 'command') return `--command ${quoteShellArg(target.command)}`;
-  if (target.kind === 'module') return `--module ${quoteShellArg(target.path)}`;
+/** The client flags of the replay command line, when the client can be named on one. */
+function replayFlags(target: ClientTarget, module: string | undefined): string | null {
+  if (target.kind !== 'function') return targetFlags(target);
   return module === undefined ? null : `--module ${quoteShellArg(module)}`;
 }
 
@@ -51,8 +50,9 @@ function replayFlags(client: DpopClient, module: string | undefined): string | n
  */
 export async function assertSurvivesDpopFuzzing(client: DpopClient, options: SurviveOptions = {}): Promise<FuzzReport> {
   const { saveTo = DEFAULT_COUNTEREXAMPLE_DIR, module, replay, ...fuzzOptions } = options;
-  const flags = replayFlags(client, module);
-  const name = fuzzOptions.clientName ?? describeTarget(clientTarget(client));
+  const target = clientTarget(client);
+  const flags = replayFlags(target, module);
+  const name = fuzzOptions.clientName ?? describeTarget(target);
   const replaying = replay === undefined ? {} : { runs: 0, handPicked: false, corpus: [], examples: [(await loadCorpusFile(replay)).schedule] };
   const report = await fuzz(client, {
     runs: DEFAULT_TEST_RUNS,

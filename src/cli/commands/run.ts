@@ -14,7 +14,7 @@ import type { Shard } from '../../runner/split-runs.ts';
 import type { FuzzReport } from '../../report/types.ts';
 import type { BaselineVerdict } from '../../baseline/verdict.ts';
 import { writeReport } from '../../report/write.ts';
-import { clientOf } from '../../api/client.ts';
+import { clientOf, targetFlags } from '../../api/client.ts';
 import { fuzz, type FuzzClientOptions, type FuzzPlan } from '../../api/fuzz.ts';
 import { DEFAULT_CONFIRMATIONS, DEFAULT_MAX_SHRINK_RUNS, DEFAULT_RUNS, defaultWorkers, MAX_SEED } from '../../runner/fuzz-options.ts';
 import { formatStatistics } from '../../runner/statistics.ts';
@@ -29,11 +29,6 @@ import { describeTarget } from '../../driver/describe-target.ts';
 import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 import { parseDuration } from '../parse-duration.ts';
 
-
-/** The client flags of a replay command line for this target. */
-export function targetFlags(target: ClientTarget): string {
-  return target.kind === 'command' ? `--command ${quoteShellArg(target.command)}` : target.kind === 'module' ? `--module ${quoteShellArg(target.path)}` : `--function ${quoteShellArg(target.name)}`;
-}
 
 /** The corpus `client` field for a target: the command, or `module:<path>`. */
 export function corpusClient(target: ClientTarget): string {
