@@ -54,6 +54,14 @@ describe('runSchedule', () => {
     await expect(runSchedule({ cmd: 'x' } as unknown as { command: string }, PRESETS.dpop.schedule)).rejects.toThrow(/a client is a function/);
   });
 
+  it('runs a command client per the conformance contract', async () => {
+    const ok = await runSchedule({ command: `${process.execPath} bin/reference-client.js` }, PRESETS['dpop-nonce'].schedule);
+    expect(failures(ok.results)).toEqual([]);
+    expect(ok.outcome.exitCode).toBe(0);
+    const broken = await runSchedule({ command: `${process.execPath} bin/broken-client.js ath-hex` }, PRESETS.dpop.schedule);
+    expect(failures(broken.results)).toContain('sep-1932-client-ath');
+  }, 60_000);
+
   it('reports a command that does not exist as a DriverError', async () => {
     await expect(runSchedule({ command: 'definitely-not-a-command-5e1d' }, PRESETS.dpop.schedule, { timeoutMs: 5_000 })).rejects.toThrow(DriverError);
   });
