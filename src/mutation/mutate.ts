@@ -33,6 +33,22 @@ function sibling(name: string): URL {
   return new URL(`./${name}${path.extname(new URL(import.meta.url).pathname)}`, import.meta.url);
 }
 
+/** Stryker's version this tool is built and tested with. */
+export const STRYKER_VERSION = '9.6.1';
+
+/**
+ * Stryker is an optional peer dependency: only `mutate` needs it. Without it,
+ * say what to install before any work starts, instead of a module-not-found
+ * trace from Stryker's process after the baseline pass.
+ */
+function assertStrykerInstalled(): void {
+  try {
+    import.meta.resolve('@stryker-mutator/core');
+  } catch {
+    throw new MutationError(`mutate runs Stryker, which is not installed here: npm install --save-dev @stryker-mutator/core@${STRYKER_VERSION}`);
+  }
+}
+
 /** The copy's folder inside the work directory (and so inside Stryker's sandbox). */
 const COPY_DIR = 'pkg';
 /** Stryker's own budget on top of a mutant's expected oracle time; our per-run timeout stops hung clients first. */
@@ -80,6 +96,7 @@ export interface MutateResult {
 }
 
 export async function mutatePackage(options: MutateOptions): Promise<MutateResult> {
+  assertStrykerInstalled();
   const pkg = await findInstalledPackage(options.packageName, process.cwd());
   const selectors = options.selectors.map(parseSelector);
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'dpop-fuzz-mutate-'));

@@ -12,6 +12,7 @@ import { runOnce } from '../runner/run-once.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { MutationError } from './errors.ts';
 import type { OracleClientSpec } from './oracle-plan.ts';
+import { importModule } from '../driver/typescript-loader.ts';
 import { verdictOfDriverError, verdictOfRun, type RunVerdict } from './run-verdict.ts';
 
 /** A client ready to run: in-process (loaded once) or a command. */
@@ -20,7 +21,7 @@ export type OracleClient = ClientTarget;
 /** Loads an in-process client's `runClient` once; a command needs nothing. */
 export async function loadOracleClient(client: OracleClientSpec): Promise<OracleClient> {
   if (client.kind === 'command') return { kind: 'command', command: client.command };
-  const loaded: unknown = await import(pathToFileURL(path.resolve(client.path)).href);
+  const loaded: unknown = await importModule(pathToFileURL(path.resolve(client.path)).href);
   const run = typeof loaded === 'object' && loaded !== null ? Reflect.get(loaded, 'runClient') : undefined;
   if (typeof run !== 'function') throw new MutationError(`client module ${client.path} does not export runClient(serverUrl, options)`);
   return { kind: 'function', name: client.path, run: run as ModuleClient };

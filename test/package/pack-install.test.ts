@@ -113,6 +113,12 @@ describe('installed as a dependency in a project of its own', () => {
     expect(saved.some((f) => /^unique-jti-[0-9a-f]{12}\.json$/.test(f))).toBe(true);
   });
 
+  it('says what to install when `mutate` needs Stryker, an optional peer dependency', async () => {
+    const r = await npx(['dpop-fuzz', 'mutate', '--module', 'src/client.ts', '--runs', '1'], project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^dpop-fuzz: mutate runs Stryker, which is not installed here: npm install --save-dev @stryker-mutator\/core@\d+\.\d+\.\d+\n$/);
+  });
+
   it('runs from npx with the tarball alone, in an empty folder', async () => {
     const empty = path.join(work, 'empty');
     await mkdir(empty);
