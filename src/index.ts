@@ -15,10 +15,11 @@ export { fuzz, type FuzzClientOptions, type FuzzPlan } from './api/fuzz.ts';
 export { assertSurvivesDpopFuzzing, DpopFuzzFailure, DEFAULT_TEST_RUNS, type SurviveOptions } from './api/survive.ts';
 export type { DpopClient } from './api/client.ts';
 export { CHECKS, CHECK_IDS, type CheckDefinition, type CheckId, type RequirementLevel } from './checks/registry.ts';
-export type { CheckResult, CheckStatus, Profile } from './checks/types.ts';
+export type { CheckResult, CheckStatus, Profile, SpecReference } from './checks/types.ts';
 export { DriverError, type ModuleClient, type ModuleClientOptions } from './driver/types.ts';
 export { CorpusError, type CorpusEntry } from './corpus/entry.ts';
 export type { FailureReport, FuzzReport, StopReason } from './report/types.ts';
+export type { BaselineVerdict, KnownFailure, StaleEntry, UnexpectedFailure } from './baseline/verdict.ts';
 export type { FuzzProgress, FoundCounterexample } from './runner/fuzz-options.ts';
 export type { Shard } from './runner/split-runs.ts';
 export type {
@@ -26,9 +27,11 @@ export type {
   AuthServerSchedule,
   ChallengeFormat,
   ChallengeSchemes,
+  CrossOriginRedirect,
   McpAction,
   McpServerSchedule,
   McpThen,
+  NonceValue,
   PlanMethod,
   Redirect,
   Schedule,
@@ -36,4 +39,18 @@ export type {
   TokenThen,
   Topology,
 } from './schedule/types.ts';
-export type { ClientOutcome, IssuedToken, NonceIssue, ProofClaims, ProofHeader, ProofObservation, Trace, TraceEntry } from './trace/types.ts';
+export type {
+  AuthorizationObservation,
+  ClientOutcome,
+  Decision,
+  Endpoint,
+  IssuedToken,
+  NonceIssue,
+  ProofClaims,
+  ProofHeader,
+  ProofObservation,
+  RpcMessage,
+  ServerRole,
+  Trace,
+  TraceEntry,
+} from './trace/types.ts';

@@ -12,7 +12,11 @@ export { assertSurvivesDpopFuzzing, DpopFuzzFailure, type SurviveOptions } from 
 export interface ItSurvivesOptions extends SurviveOptions {
   /** The test's name (default "survives DPoP fuzzing"). */
   readonly name?: string;
-  /** The test's timeout in ms (default 10 minutes: shrinking a bug takes client runs too). */
+  /**
+   * The test's timeout in ms (default 10 minutes: shrinking a bug takes
+   * client runs too). Unless `timeLimitMs` says otherwise, generating stops
+   * at half of it, so that the shrinks finish and the report comes back.
+   */
   readonly testTimeoutMs?: number;
 }
 
@@ -26,7 +30,9 @@ export interface ItSurvivesOptions extends SurviveOptions {
  */
 export function itSurvivesDpopFuzzing(client: DpopClient, options: ItSurvivesOptions = {}): void {
   const { name = 'survives DPoP fuzzing', testTimeoutMs = 600_000, ...survive } = options;
-  it(name, async () => {
-    await assertSurvivesDpopFuzzing(client, survive);
+  it(name, async ({ signal }) => {
+    // vitest aborts `signal` when the test times out or the run is cancelled: the clients and servers stop with it.
+    const stop = survive.signal ? AbortSignal.any([signal, survive.signal]) : signal;
+    await assertSurvivesDpopFuzzing(client, { timeLimitMs: Math.floor(testTimeoutMs / 2), ...survive, signal: stop });
   }, testTimeoutMs);
 }

@@ -12,6 +12,7 @@ import { scheduleArbitrary, type ScheduleConstraints } from '../schedule/arbitra
 import type { Schedule } from '../schedule/types.ts';
 import { parseSchedule } from '../schedule/validate.ts';
 import { VERSION } from '../version.ts';
+import { assertWholeNumber } from '../whole-number.ts';
 import { clientTarget, type DpopClient } from './client.ts';
 import { checksOf, judgeOptionsOf, type JudgeSettings } from './judge-settings.ts';
 import { DEFAULT_TIMEOUT_MS } from './run-schedule.ts';
@@ -83,10 +84,17 @@ export interface FuzzClientOptions extends JudgeSettings, Callbacks {
 export async function fuzz(client: DpopClient, options: FuzzClientOptions = {}): Promise<FuzzReport> {
   const target = clientTarget(client);
   if (options.threads !== undefined && target.kind !== 'module') throw new TypeError('threads are for { module } clients: a thread loads the client by its path');
+  assertFuzzNumbers(options);
+  const checks = checksOf(options);
+  const judge = judgeOptionsOf(options);
   const runs = options.runs ?? DEFAULT_RUNS;
   const seed = options.seed ?? randomInt(0, MAX_SEED);
   const workers = options.workers ?? defaultWorkers(target);
   const shard = options.shard;
+  if (shard !== undefined) {
+    assertWholeNumber('shard.count', shard.count, 1, workers);
+    assertWholeNumber('shard.index', shard.index, 1, shard.count);
+  }
   // Schedules from the caller are plain JSON from anywhere: validated like a schedule file.
   const given = distinct((options.examples ?? []).map((s) => parseSchedule(s)));
   const handPicked = options.handPicked === false ? [] : distinct((await loadCorpus(HAND_PICKED_DIR)).map((c) => c.entry.schedule), given);
@@ -107,8 +115,8 @@ export async function fuzz(client: DpopClient, options: FuzzClientOptions = {}):
     ...(shard ? { shard } : {}),
     timeLimitMs: options.timeLimitMs ?? null,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    checks: checksOf(options),
-    judge: judgeOptionsOf(options),
+    checks,
+    judge,
     examples: [...given, ...handPicked, ...fromCorpus],
     ...(options.maxBugs === undefined ? {} : { maxBugs: options.maxBugs }),
     ...(options.confirmations === undefined ? {} : { confirmations: options.confirmations }),
@@ -124,6 +132,21 @@ export async function fuzz(client: DpopClient, options: FuzzClientOptions = {}):
     ...(options.onReport ? { onReport: options.onReport } : {}),
   };
   return threads > 1 ? fuzzOnThreads(searchOptions, threads) : fuzzSearch(searchOptions);
+}
+
+/** The numeric options, checked before anything runs (see `assertWholeNumber`). */
+function assertFuzzNumbers(options: FuzzClientOptions): void {
+  assertWholeNumber('runs', options.runs, 0);
+  assertWholeNumber('seed', options.seed, 0, MAX_SEED);
+  assertWholeNumber('workers', options.workers, 1);
+  assertWholeNumber('threads', options.threads, 1);
+  assertWholeNumber('timeLimitMs', options.timeLimitMs, 1);
+  assertWholeNumber('timeoutMs', options.timeoutMs, 1);
+  assertWholeNumber('maxBugs', options.maxBugs, 1);
+  assertWholeNumber('confirmations', options.confirmations, 1);
+  assertWholeNumber('maxShrinkRuns', options.maxShrinkRuns, 0);
+  assertWholeNumber('maxRequests', options.maxRequests, 1);
+  if (options.failOn !== undefined && options.failOn !== 'failure' && options.failOn !== 'warning') throw new RangeError(`failOn must be failure or warning, got ${JSON.stringify(options.failOn)}`);
 }
 
 /** Schedules without repeats, and without those already in `before`. */

@@ -1,6 +1,7 @@
 import { runOnce, type RunOnceResult } from '../runner/run-once.ts';
 import type { Schedule } from '../schedule/types.ts';
 import { parseSchedule } from '../schedule/validate.ts';
+import { assertWholeNumber } from '../whole-number.ts';
 import { clientTarget, type DpopClient } from './client.ts';
 import { checksOf, judgeOptionsOf, type JudgeSettings } from './judge-settings.ts';
 
@@ -27,6 +28,8 @@ export type RunResult = RunOnceResult;
  * reaches the servers.
  */
 export async function runSchedule(client: DpopClient, schedule: Schedule, options: RunScheduleOptions = {}): Promise<RunResult> {
+  assertWholeNumber('timeoutMs', options.timeoutMs, 1);
+  assertWholeNumber('maxRequests', options.maxRequests, 1);
   return runOnce({
     target: clientTarget(client),
     schedule: parseSchedule(schedule),

@@ -3,6 +3,7 @@ import { CORPUS_FORMAT } from '../corpus/entry.ts';
 import { loadCorpusFile, saveCorpusEntry } from '../corpus/store.ts';
 import { describeTarget } from '../driver/describe-target.ts';
 import { quoteShellArg } from '../driver/shell-quote.ts';
+import { scheduleDiff } from '../report/schedule-diff.ts';
 import type { FailureReport, FuzzReport } from '../report/types.ts';
 import type { ClientTarget } from '../driver/types.ts';
 import { clientTarget, targetFlags, type DpopClient } from './client.ts';
@@ -30,10 +31,27 @@ export interface SurviveOptions extends Omit<FuzzClientOptions, 'onCounterexampl
 /** Thrown when the client fails: its message is the whole counterexample report. */
 export class DpopFuzzFailure extends Error {
   override readonly name = 'DpopFuzzFailure';
+  // Private, so that test runners print the message and not a dump of the whole report.
+  readonly #report: FuzzReport;
 
-  constructor(readonly report: FuzzReport, message: string) {
+  constructor(report: FuzzReport, message: string) {
     super(message);
+    this.#report = report;
   }
+
+  /** The whole fuzzing report, as `fuzz` returned it. */
+  get report(): FuzzReport {
+    return this.#report;
+  }
+}
+
+/** Runs whose client never made an HTTP request while other runs worked, and the first of their schedules. */
+function crashText(report: FuzzReport): string {
+  const first = report.crashes.schedules[0];
+  return [
+    `${report.crashes.runs} run(s) ended before the client's first HTTP request while others worked: check how it handles the MCP URL it is given.`,
+    ...(first ? [`  first such schedule (what differs from the default): ${JSON.stringify(scheduleDiff(first))}`] : []),
+  ].join('\n');
 }
 
 /** The client flags of the replay command line, when the client can be named on one. */
@@ -54,10 +72,14 @@ export async function assertSurvivesDpopFuzzing(client: DpopClient, options: Sur
   const flags = replayFlags(target, module);
   const name = fuzzOptions.clientName ?? describeTarget(target);
   const replaying = replay === undefined ? {} : { runs: 0, handPicked: false, corpus: [], examples: [(await loadCorpusFile(replay)).schedule] };
+  let workers = 0;
   const report = await fuzz(client, {
     runs: DEFAULT_TEST_RUNS,
     ...fuzzOptions,
     ...replaying,
+    onStart: (plan) => {
+      workers = plan.workers;
+    },
     onCounterexample: async (failure) => {
       const corpusFile =
         saveTo === false || failure.verdict !== 'bug'
@@ -75,9 +97,12 @@ export async function assertSurvivesDpopFuzzing(client: DpopClient, options: Sur
       return { corpusFile, replayCommand };
     },
   });
-  if (report.failures.length === 0 && report.flaky.length === 0) return report;
+  // A run that never reached the servers was never judged: a pass would not cover its schedule.
+  const crashed = report.crashes.runs > 0 ? [crashText(report)] : [];
+  if (report.failures.length === 0 && report.flaky.length === 0 && crashed.length === 0) return report;
   const hint = (failure: FailureReport): string[] => {
-    if (failure.corpusFile === null) return [`seed ${report.seed}: run again with { seed: ${report.seed} } to see it again`];
+    // The same seed gives the same schedules only with the same number of searches.
+    if (failure.corpusFile === null) return [`run again with { seed: ${report.seed}, workers: ${workers} } to see it again`];
     // Relative to the working directory when it is inside it: shorter, and what the user typed.
     const relative = path.relative(process.cwd(), failure.corpusFile);
     const file = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? failure.corpusFile : relative;
@@ -87,5 +112,6 @@ export async function assertSurvivesDpopFuzzing(client: DpopClient, options: Sur
       `replay in this suite: { replay: ${JSON.stringify(file)} }`,
     ];
   };
-  throw new DpopFuzzFailure(report, counterexampleText(report, hint));
+  const found = report.failures.length + report.flaky.length > 0 ? [counterexampleText(report, hint)] : [`${report.client.name} failed DPoP fuzzing: ${report.runs} runs (seed ${report.seed})`];
+  throw new DpopFuzzFailure(report, [...found, ...crashed].join('\n\n'));
 }

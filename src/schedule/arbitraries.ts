@@ -6,6 +6,7 @@ import { plan, type PlanConstraints } from './arbitrary/plan.ts';
 import { responseDelays } from './arbitrary/response-delays.ts';
 import { along, variedDimensions } from './arbitrary/_internals/dimensions.ts';
 import { towardsFirst, weighted } from './arbitrary/_internals/weighted.ts';
+import { assertWholeNumber } from '../whole-number.ts';
 import { BASE_SCHEDULE } from './defaults.ts';
 import type { McpAction, Schedule, TokenAction, Topology } from './types.ts';
 
@@ -65,6 +66,10 @@ export function numberNonces(schedule: Schedule): Schedule {
  */
 export function scheduleArbitrary(constraints: ScheduleConstraints = {}): fc.Arbitrary<Schedule> {
   const varied = variedDimensions(constraints);
+  assertWholeNumber('maxTokenActions', constraints.maxTokenActions, 0);
+  assertWholeNumber('maxPostActions', constraints.maxPostActions, 0);
+  assertWholeNumber('maxSteps', constraints.maxSteps, 1);
+  assertWholeNumber('maxConcurrent', constraints.maxConcurrent, 1);
   const base = BASE_SCHEDULE;
   // Without concurrency, every step asks for one call and answers are never held back.
   const calls = varied.has('concurrency') ? constraints : { ...constraints, maxConcurrent: 1 };

@@ -14,7 +14,9 @@ import {
   PRESETS,
   runSchedule,
   ScheduleError,
+  type FuzzClientOptions,
   type FuzzPlan,
+  type ModuleClient,
   type Schedule,
   type Trace,
 } from '../../src/index.ts';
@@ -123,6 +125,22 @@ describe('fuzz', () => {
     for (const f of [...report.failures, ...report.flaky]) expect({ ...f.originalSchedule, plan: BASE_SCHEDULE.plan }).toEqual(BASE_SCHEDULE);
   }, 60_000);
 
+  it.each([
+    [{ runs: Number.NaN }, /runs must be a whole number from 0, got NaN/],
+    [{ workers: 0 }, /workers must be a whole number from 1, got 0/],
+    [{ seed: -1 }, /seed must be a whole number from 0 to 2147483647, got -1/],
+    [{ workers: 2, shard: { index: 1, count: 3 } }, /shard\.count must be a whole number from 1 to 2, got 3/],
+    [{ shard: { index: 0, count: 1 } }, /shard\.index must be a whole number from 1 to 1, got 0/],
+    [{ checks: [] }, /checks must name at least one check/],
+    [{ profile: 'rfc-9449' as 'rfc9449' }, /profile must be sep-1932 or rfc9449, got "rfc-9449"/],
+    [{ timeoutMs: 0.5 }, /timeoutMs must be a whole number from 1, got 0\.5/],
+    [{ constraints: { maxSteps: 0 } }, /maxSteps must be a whole number from 1, got 0/],
+  ] satisfies [FuzzClientOptions, RegExp][])('refuses %j before running anything, naming the option', async (options, message) => {
+    let started = false;
+    await expect(fuzz(referenceClient, { ...options, onStart: () => (started = true) })).rejects.toThrow(message);
+    expect(started).toBe(false);
+  });
+
   it('refuses threads for a client that is not a module', async () => {
     await expect(fuzz(referenceClient, { threads: 2 })).rejects.toThrow(/threads are for \{ module \} clients/);
     await expect(fuzz(referenceClient, { constraints: { only: ['nonce' as 'nonces'] } })).rejects.toThrow(/unknown schedule dimension/);
@@ -157,6 +175,24 @@ describe('assertSurvivesDpopFuzzing', () => {
     const fixed = await assertSurvivesDpopFuzzing(referenceClient, { replay: saved! });
     expect(fixed.runs).toBe(1);
   }, 120_000);
+
+  it('fails a client that crashed before its first request in some runs, which were never judged', async () => {
+    // Runs with one step work; a longer plan makes this client give up before any HTTP request.
+    const picky: ModuleClient = (url, options) => {
+      const steps = (options.context as { steps?: unknown[] }).steps ?? [];
+      return steps.length > 1 ? Promise.reject(new Error('cannot handle this plan')) : referenceClient(url, options);
+    };
+    const error = await assertSurvivesDpopFuzzing(picky, { runs: 10, seed: 8, workers: 1, handPicked: false, examples: [{ ...BASE_SCHEDULE, plan: [['tools/list']] }] }).then(
+      () => null,
+      (e: unknown) => e as DpopFuzzFailure,
+    );
+    expect(error).toBeInstanceOf(DpopFuzzFailure);
+    expect(error?.message).toMatch(/^picky failed DPoP fuzzing: \d+ runs \(seed 8\)\n\n\d+ run\(s\) ended before the client's first HTTP request while others worked/);
+    expect(error?.message).toMatch(/first such schedule \(what differs from the default\): \{.*"plan":\[\[/);
+    // The report rides along without being part of what a test runner prints.
+    expect(error?.report.crashes.runs).toBeGreaterThan(0);
+    expect(Object.keys(error!)).not.toContain('report');
+  }, 60_000);
 
   it('resolves to the report for a conformant client', async () => {
     const report = await assertSurvivesDpopFuzzing(referenceClient, { runs: 10, seed: 4, workers: 2 });
