@@ -3,6 +3,7 @@ import { offendingClaim } from '../report/offending-claim.ts';
 import { scheduleDiff } from '../report/schedule-diff.ts';
 import type { FailureReport, FuzzReport } from '../report/types.ts';
 import type { Trace } from '../trace/types.ts';
+import { failureLevel } from '../report/failure-level.ts';
 
 /** How to replay one counterexample, given where it was saved. */
 export type ReplayHint = (failure: FailureReport) => readonly string[];
@@ -36,12 +37,10 @@ function failureText(failure: FailureReport, tag: string, replay: ReplayHint): s
  * shrunk schedule and how to replay it; then the flaky findings.
  */
 export function counterexampleText(report: FuzzReport, replay: ReplayHint): string {
-  const found = report.failures.length + report.flaky.length;
   const head = `${report.client.name} failed DPoP fuzzing: ${report.failures.length} bug(s)${report.flaky.length > 0 ? ` and ${report.flaky.length} flaky failure(s)` : ''} in ${report.runs} runs (seed ${report.seed})`;
-  if (found === 0) return `${report.client.name} passed DPoP fuzzing: ${report.runs} runs (seed ${report.seed})`;
   return [
     head,
-    ...report.failures.flatMap((f) => ['', ...failureText(f, f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING', replay)]),
+    ...report.failures.flatMap((f) => ['', ...failureText(f, failureLevel(f), replay)]),
     ...report.flaky.flatMap((f) => ['', ...failureText(f, 'FLAKY', replay)]),
   ].join('\n');
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CORPUS_FORMAT } from '../corpus/entry.ts';
+import { counterexampleEntry } from '../corpus/entry.ts';
 import { loadCorpusFile, saveCorpusEntry } from '../corpus/store.ts';
 import { describeTarget } from '../driver/describe-target.ts';
 import { quoteShellArg } from '../driver/shell-quote.ts';
@@ -81,18 +81,7 @@ export async function assertSurvivesDpopFuzzing(client: DpopClient, options: Sur
       workers = plan.workers;
     },
     onCounterexample: async (failure) => {
-      const corpusFile =
-        saveTo === false || failure.verdict !== 'bug'
-          ? null
-          : await saveCorpusEntry(saveTo, {
-              format: CORPUS_FORMAT,
-              title: `${name} fails ${failure.checkIds.join(', ')}`,
-              client: name,
-              expect: 'fail',
-              checks: failure.checkIds,
-              recorded: new Date().toISOString(),
-              schedule: failure.schedule,
-            });
+      const corpusFile = saveTo === false || failure.verdict !== 'bug' ? null : await saveCorpusEntry(saveTo, counterexampleEntry(name, name, failure));
       const replayCommand = corpusFile !== null && flags !== null ? `npx dpop-fuzz replay ${quoteShellArg(corpusFile)} ${flags}` : '';
       return { corpusFile, replayCommand };
     },

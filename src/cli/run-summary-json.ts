@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FuzzReport } from '../report/types.ts';
+import { failureLevel } from '../report/failure-level.ts';
 
 /**
  * What `dpop-fuzz run --json` prints on stdout: the run's outcome for a
@@ -45,7 +46,7 @@ export function runSummaryJson(report: FuzzReport, outDir: string, exitCode: num
     report: { json: path.join(outDir, 'report.json'), markdown: path.join(outDir, 'report.md') },
     bugs: report.failures.map((f) => ({
       checkIds: f.checkIds,
-      level: f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING',
+      level: failureLevel(f),
       foundAtRun: f.foundAtRun,
       hits: f.hits,
       reproduced: f.confirmation.reproduced,

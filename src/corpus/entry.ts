@@ -25,6 +25,22 @@ export interface CorpusEntry {
   readonly schedule: Schedule;
 }
 
+/**
+ * The entry of a confirmed counterexample: the client named `clientName`
+ * (recorded as `client`) fails `checkIds` under `schedule`.
+ */
+export function counterexampleEntry(clientName: string, client: string, failure: { readonly checkIds: readonly string[]; readonly schedule: Schedule }): CorpusEntry {
+  return {
+    format: CORPUS_FORMAT,
+    title: `${clientName} fails ${failure.checkIds.join(', ')}`,
+    client,
+    expect: 'fail',
+    checks: failure.checkIds,
+    recorded: new Date().toISOString(),
+    schedule: failure.schedule,
+  };
+}
+
 const entrySchema = z.strictObject({
   format: z.literal(CORPUS_FORMAT),
   title: z.string().min(1).max(300),

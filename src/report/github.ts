@@ -1,6 +1,7 @@
 import { failureDiagram } from './failure-section.ts';
 import { details, inlineCode, markdownText, plural } from './markdown-text.ts';
 import type { FailureReport, FuzzReport } from './types.ts';
+import { failureLevel as level } from './failure-level.ts';
 
 /** Sequence diagrams in a job summary (GitHub caps a step's summary at 1 MiB). */
 const MAX_DIAGRAMS = 10;
@@ -12,8 +13,6 @@ function escapeData(text: string): string {
 function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
-
-const level = (f: FailureReport) => (f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING');
 
 /**
  * `::error` / `::warning` workflow commands: one per new bug (a bug the

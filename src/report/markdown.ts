@@ -3,6 +3,7 @@ import { details, fencedBlock, formatDuration, inlineCode, markdownText, plural 
 import { statisticsTable } from './statistics-table.ts';
 import { staleNotJudgedReason, type BaselineVerdict } from '../baseline/verdict.ts';
 import type { FuzzReport } from './types.ts';
+import { failureLevel } from './failure-level.ts';
 
 const STOPPED: Readonly<Record<FuzzReport['stoppedBy'], string>> = {
   completed: 'all runs done',
@@ -37,8 +38,7 @@ function crashes(report: FuzzReport): string {
 /** One line per bug, most severe first: its checks and how many runs hit it. */
 function bugIndex(report: FuzzReport): string {
   const lines = report.failures.map((f, i) => {
-    const level = f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING';
-    return `${i + 1}. ${level} ${f.checkIds.map((id) => inlineCode(id)).join(', ')}: found at run ${f.foundAtRun}, ${plural(f.hits, 'run')} hit it`;
+    return `${i + 1}. ${failureLevel(f)} ${f.checkIds.map((id) => inlineCode(id)).join(', ')}: found at run ${f.foundAtRun}, ${plural(f.hits, 'run')} hit it`;
   });
   return `Each bug is one set of failed checks, shrunk and replayed on its own; runs that failed only the checks of a bug already found were counted against it, not shrunk again.\n\n${lines.join('\n')}`;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DEFAULT_JUDGE_OPTIONS } from '../../checks/types.ts';
 import { onCleanup } from '../../driver/cleanup.ts';
 import type { ClientTarget } from '../../driver/types.ts';
-import { CORPUS_FORMAT } from '../../corpus/entry.ts';
+import { counterexampleEntry } from '../../corpus/entry.ts';
 import { saveCorpusEntry } from '../../corpus/store.ts';
 import { baselineScenario, loadBaseline } from '../../baseline/expected-failures.ts';
 import { compareWithBaseline, staleNotJudgedReason } from '../../baseline/verdict.ts';
@@ -28,6 +28,7 @@ import { UsageError } from '../usage-error.ts';
 import { describeTarget } from '../../driver/describe-target.ts';
 import { CLIENT_RUN_FLAGS, parseCheckIds, parseProfile, parseTarget } from './check.ts';
 import { parseDuration } from '../parse-duration.ts';
+import { failureLevel } from '../../report/failure-level.ts';
 
 
 /** The corpus `client` field for a target: the command, or `module:<path>`. */
@@ -143,15 +144,7 @@ export async function runCommand(args: readonly string[], signal: AbortSignal): 
       onCounterexample: async (failure) => {
         let corpusFile: string | null = null;
         if (corpusDir !== null && failure.verdict === 'bug') {
-          corpusFile = await saveCorpusEntry(path.join(corpusDir, 'counterexamples'), {
-            format: CORPUS_FORMAT,
-            title: `${clientName} fails ${failure.checkIds.join(', ')}`,
-            client: corpusClient(target),
-            expect: 'fail',
-            checks: failure.checkIds,
-            recorded: new Date().toISOString(),
-            schedule: failure.schedule,
-          });
+          corpusFile = await saveCorpusEntry(path.join(corpusDir, 'counterexamples'), counterexampleEntry(clientName, corpusClient(target), failure));
         }
         const replayCommand = `npx dpop-fuzz replay ${quoteShellArg(corpusFile ?? reportFile)} ${targetFlags(target)}`;
         return { corpusFile, replayCommand };
@@ -233,7 +226,7 @@ function printSummary(report: FuzzReport, outDir: string, quiet: boolean): void 
   const knownKeys = new Set((report.baseline?.known ?? []).map((k) => bugKey(k.checkIds)));
   for (const f of report.failures) {
     // Under --fail-on warning a counterexample may consist of WARNINGs only: say so.
-    const level = f.results.some((r) => r.status === 'FAILURE') ? 'FAILURE' : 'WARNING';
+    const level = failureLevel(f);
     const tag = report.baseline ? (knownKeys.has(bugKey(f.checkIds)) ? 'KNOWN ' : 'NEW ') : '';
     out(`\n${tag}${level} ${f.checkIds.join(', ')} (found at run ${f.foundAtRun}, ${f.hits} run(s) hit it, ${f.fastCheck.shrinks} shrinks, reproduced ${f.confirmation.reproduced}/${f.confirmation.replays})`);
     for (const r of f.results) out(`  ${r.id}${r.status === 'WARNING' ? ' (WARNING)' : ''}: ${r.message}`);

@@ -1,14 +1,7 @@
 // Entry point of a fuzzing thread. A worker thread does not inherit the
-// TypeScript loader of the main thread: from the sources, register tsx before
-// loading the thread's TypeScript body; from the compiled package, load its
-// JavaScript body (a TypeScript client module registers tsx when it loads).
-import { existsSync } from 'node:fs';
+// TypeScript loader of the main thread, so the thread's body is loaded the way
+// bin/ loads the CLI: the sources through tsx in a clone, the compiled
+// JavaScript in the package (a TypeScript client module registers tsx when it loads).
+import { load } from '../../../bin/load.js';
 
-const source = new URL('./fuzz-thread.ts', import.meta.url);
-if (existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(source.href);
-} else {
-  await import(new URL('./fuzz-thread.js', import.meta.url).href);
-}
+await load('runner/threads/fuzz-thread');
